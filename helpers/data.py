@@ -1,0 +1,228 @@
+"""Data for the course: MNIST (found or downloaded, always verified), toy sets, image patches.
+
+``load_mnist`` looks for ``mnist.npz`` in, in order:
+
+1. the folder named by ``COURSE_DATA_DIR`` (CI points it at a shared copy),
+2. the course's ``data/`` folder,
+3. Keras' own cache (``~/.keras/datasets``, or ``$KERAS_HOME/datasets``),
+
+and otherwise downloads it with Keras' machinery into ``data/``. Whatever it finds, it checks
+the SHA-256 of every array's bytes against the official MNIST before use.
+"""
+
+import hashlib
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from . import config
+
+MNIST_FILENAME = "mnist.npz"
+MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+MNIST_FILE_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+"""SHA-256 of the file Keras downloads (Keras checks it; we then check every array)."""
+
+MNIST_ARRAY_SHA256 = {
+    "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
+    "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
+    "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
+    "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
+}
+"""SHA-256 of each array's raw bytes: the same for any container file holding official MNIST."""
+
+
+class DataFileError(ValueError):
+    """A data file exists but cannot be used (truncated, corrupt, wrong keys or contents)."""
+
+
+def array_sha256(array):
+    """SHA-256 (hex) of an array's raw bytes in C order."""
+    return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+
+
+def keras_cache_dir():
+    """Where ``keras.datasets`` caches its downloads."""
+    keras_home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
+    return Path(keras_home).expanduser() / "datasets"
+
+
+def mnist_search_dirs():
+    """The folders searched for ``mnist.npz``, in order."""
+    override = config.course_data_dir()
+    dirs = [override] if override is not None else []
+    return dirs + [config.DATA_DIR, keras_cache_dir()]
+
+
+def _fix_advice(path):
+    return (
+        f"Delete {path} and run again to download a fresh copy, or replace it with a good "
+        f"copy of {MNIST_FILENAME} (from {MNIST_URL})."
+    )
+
+
+def read_verified_npz(path, expected_sha256):
+    """Read the arrays named in ``expected_sha256`` from an .npz file and verify each one.
+
+    Returns a dict of arrays. Raises ``DataFileError`` naming the file and the fix when the
+    file is not a readable .npz, lacks a key, or an array's SHA-256 differs.
+    """
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = sorted(set(expected_sha256) - set(npz.files))
+            if missing:
+                raise DataFileError(
+                    f"{path} has the arrays {sorted(npz.files)} but lacks {missing}: it is not "
+                    f"the MNIST file this course expects. {_fix_advice(path)}"
+                )
+            arrays = {key: npz[key] for key in expected_sha256}
+    except DataFileError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise DataFileError(
+            f"{path} is not a readable .npz file (truncated or corrupt, perhaps an interrupted "
+            f"download): {err}. {_fix_advice(path)}"
+        ) from err
+    for key, expected in expected_sha256.items():
+        actual = array_sha256(arrays[key])
+        if actual != expected:
+            raise DataFileError(
+                f"{path}: the array {key!r} has SHA-256 {actual[:12]}..., not the expected "
+                f"{expected[:12]}...: the file is corrupt or holds other data. {_fix_advice(path)}"
+            )
+    return arrays
+
+
+def download_mnist(target_dir=None):
+    """Download ``mnist.npz`` with Keras into ``target_dir`` (default ``data/``), verified.
+
+    The download goes to a temporary folder first and is moved into place only after every
+    array has been verified, so an interrupted or bad download leaves nothing behind.
+    """
+    import keras
+
+    target_dir = Path(target_dir or config.DATA_DIR)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / MNIST_FILENAME
+    with tempfile.TemporaryDirectory(dir=target_dir, prefix=".download-") as tmp:
+        try:
+            fetched = keras.utils.get_file(
+                fname=MNIST_FILENAME,
+                origin=MNIST_URL,
+                file_hash=MNIST_FILE_SHA256,
+                cache_dir=tmp,
+                cache_subdir="",
+            )
+        except Exception as err:
+            searched = "\n".join(f"  {d / MNIST_FILENAME}" for d in mnist_search_dirs())
+            raise FileNotFoundError(
+                f"MNIST is not on this machine and the download from {MNIST_URL} failed "
+                f"({type(err).__name__}: {err}).\nLooked for:\n{searched}\n"
+                f"Fix: connect to the internet and run again, or copy {MNIST_FILENAME} to "
+                f"{target} (or set COURSE_DATA_DIR to the folder that holds it)."
+            ) from err
+        read_verified_npz(fetched, MNIST_ARRAY_SHA256)
+        shutil.move(fetched, target)
+    return target
+
+
+def find_mnist(download=True):
+    """Path of the first ``mnist.npz`` on the search path, downloading it if there is none."""
+    for folder in mnist_search_dirs():
+        candidate = folder / MNIST_FILENAME
+        if candidate.is_file():
+            return candidate
+    if not download:
+        searched = ", ".join(str(d) for d in mnist_search_dirs())
+        raise FileNotFoundError(f"No {MNIST_FILENAME} in {searched}.")
+    return download_mnist()
+
+
+def one_hot(labels, n_classes=10):
+    """Integer labels, shape (n,), to one-hot rows, shape (n, n_classes), float32."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"one_hot expects a 1-d array of integer labels, got {labels.dtype} {labels.shape}.")
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(f"Labels must lie in 0..{n_classes - 1}, got {labels.min()}..{labels.max()}.")
+    return np.eye(n_classes, dtype=np.float32)[labels]
+
+
+def subset(x, y, n, seed=0):
+    """A random subset of ``n`` examples (same draw for the same seed), in the original order."""
+    if n is None or n >= len(x):
+        return x, y
+    if n <= 0:
+        raise ValueError(f"A subset needs at least one example, got n={n}.")
+    keep = np.sort(np.random.default_rng(seed).choice(len(x), size=n, replace=False))
+    return x[keep], y[keep]
+
+
+def load_mnist(*, n_train=None, n_test=None, flatten=False, binarize=False, one_hot_labels=False, seed=0, path=None):
+    """MNIST as float32 images in [0, 1] with their labels.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``. Images have shape (n, 28, 28), or
+    (n, 784) with ``flatten=True``; ``binarize=True`` thresholds them at 0.5. Labels are
+    uint8 digits, shape (n,), or float32 one-hot rows, shape (n, 10), with
+    ``one_hot_labels=True``. ``n_train``/``n_test`` take a random subset (fixed by ``seed``).
+    ``path`` reads a given file instead of searching; it is verified all the same.
+    """
+    path = Path(path) if path is not None else find_mnist()
+    arrays = read_verified_npz(path, MNIST_ARRAY_SHA256)
+    splits = []
+    for split, n in (("train", n_train), ("test", n_test)):
+        x, y = subset(arrays[f"x_{split}"], arrays[f"y_{split}"], n, seed=seed)
+        x = x.astype(np.float32) / 255.0
+        if binarize:
+            x = (x > 0.5).astype(np.float32)
+        if flatten:
+            x = x.reshape(len(x), -1)
+        if one_hot_labels:
+            y = one_hot(y, 10)
+        splits.append((x, y))
+    return tuple(splits)
+
+
+def make_spiral(n_per_class=100, n_classes=3, noise=0.2, seed=0):
+    """The lectures' spiral toy set: ``n_classes`` interleaved arms in the plane.
+
+    Returns ``X`` of shape (n_per_class * n_classes, 2), float64 in about [-1, 1], and
+    integer labels ``y`` of shape (n_per_class * n_classes,). A linear classifier cannot
+    separate the arms; a small network can.
+    """
+    if n_per_class < 1 or n_classes < 2:
+        raise ValueError("make_spiral needs n_per_class >= 1 and n_classes >= 2.")
+    rng = np.random.default_rng(seed)
+    radius = np.tile(np.linspace(0.0, 1.0, n_per_class), n_classes)
+    labels = np.repeat(np.arange(n_classes), n_per_class)
+    angle = labels * (2 * np.pi / n_classes) + radius * 4.0 + rng.normal(0.0, noise, radius.shape)
+    X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    return X, labels
+
+
+def sample_image_patches(n_patches, size=8, seed=0):
+    """Random grey-level patches from scikit-learn's two bundled photographs (no download).
+
+    Returns float32 patches of shape (n_patches, size * size) with values in [0, 1], each
+    patch flattened row by row, drawn uniformly from both images (china.jpg, flower.jpg).
+    """
+    from sklearn.datasets import load_sample_images
+
+    if n_patches < 1:
+        raise ValueError(f"n_patches must be at least 1, got {n_patches}.")
+    images = [img.astype(np.float32).mean(axis=2) / 255.0 for img in load_sample_images().images]
+    if not 1 <= size <= min(min(img.shape) for img in images):
+        raise ValueError(f"Patch size {size} does not fit in the sample photographs.")
+    rng = np.random.default_rng(seed)
+    which = rng.integers(len(images), size=n_patches)
+    patches = np.empty((n_patches, size * size), dtype=np.float32)
+    for i, k in enumerate(which):
+        img = images[k]
+        r = rng.integers(img.shape[0] - size + 1)
+        c = rng.integers(img.shape[1] - size + 1)
+        patches[i] = img[r : r + size, c : c + size].ravel()
+    return patches

@@ -1,0 +1,136 @@
+"""Figures the notebooks share. Each function draws on ``ax`` when given one (else on a new
+figure) and returns the figure, so figures can be composed and tested headless."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def _figure_and_axes(ax, figsize):
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def _as_images(images, image_shape):
+    """(n, h, w) or (n, h*w) to (n, h, w); ``image_shape`` is needed for flat rows that are not square."""
+    images = np.asarray(images, dtype=np.float64)
+    if images.ndim == 3:
+        return images
+    if images.ndim != 2:
+        raise ValueError(f"Expected images of shape (n, h, w) or (n, h*w), got shape {images.shape}.")
+    if image_shape is None:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ValueError(
+                f"Rows of length {images.shape[1]} are not square images: pass image_shape=(h, w)."
+            )
+        image_shape = (side, side)
+    if np.prod(image_shape) != images.shape[1]:
+        raise ValueError(f"image_shape {image_shape} does not hold rows of length {images.shape[1]}.")
+    return images.reshape(len(images), *image_shape)
+
+
+def tile_images(images, ncols=10, pad=1, image_shape=None, pad_value=1.0):
+    """Arrange images into one mosaic array with ``ncols`` columns and ``pad`` pixels between."""
+    images = _as_images(images, image_shape)
+    n, h, w = images.shape
+    if n == 0:
+        raise ValueError("No images to tile.")
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    mosaic = np.full((nrows * (h + pad) - pad, ncols * (w + pad) - pad), pad_value)
+    for i, img in enumerate(images):
+        r, c = divmod(i, ncols)
+        mosaic[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = img
+    return mosaic
+
+
+def image_grid(images, ncols=10, title=None, ax=None, image_shape=None, vmin=0.0, vmax=1.0, cmap="gray"):
+    """Images (n, h, w) or flat rows (n, h*w) in a grid of ``ncols`` columns."""
+    images = _as_images(images, image_shape)
+    n, h, w = images.shape
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig, ax = _figure_and_axes(ax, figsize=(0.6 * ncols * w / 28 + 0.4, 0.6 * nrows * h / 28 + 0.5))
+    ax.imshow(tile_images(images, ncols, pad_value=vmax), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def reconstructions(originals, reconstructed, n=10, title=None, ax=None, image_shape=None):
+    """Originals in the top row, their reconstructions in the row below."""
+    originals = _as_images(originals, image_shape)[:n]
+    reconstructed = _as_images(reconstructed, image_shape)[:n]
+    if originals.shape != reconstructed.shape:
+        raise ValueError(
+            f"Originals {originals.shape} and reconstructions {reconstructed.shape} differ in shape."
+        )
+    both = np.concatenate([originals, reconstructed])
+    return image_grid(both, ncols=len(originals), title=title or "top: originals, bottom: reconstructions", ax=ax)
+
+
+def weight_tiles(weights, image_shape=(28, 28), ncols=10, title=None, ax=None):
+    """Each hidden unit's incoming weights as an image.
+
+    ``weights`` has shape (n_hidden, n_inputs) (a row per unit, as W in z = W x + b) with
+    n_inputs = h * w. Each tile is scaled to its own range, so the pattern shows, not the size.
+    """
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.ndim != 2 or weights.shape[1] != np.prod(image_shape):
+        raise ValueError(
+            f"weight_tiles expects shape (n_hidden, {np.prod(image_shape)}) for images of "
+            f"{image_shape}, got {weights.shape}. A Keras Dense kernel is (n_inputs, n_hidden): pass kernel.T."
+        )
+    low = weights.min(axis=1, keepdims=True)
+    span = np.ptp(weights, axis=1, keepdims=True)
+    scaled = (weights - low) / np.where(span > 0, span, 1.0)
+    title = title or f"incoming weights of {len(weights)} hidden units"
+    return image_grid(scaled, ncols=ncols, title=title, ax=ax, image_shape=image_shape)
+
+
+def learning_curves(curves, xlabel="epoch", ylabel="loss", title=None, logy=False, ax=None):
+    """One line per named series: ``curves`` maps a label to a sequence of values."""
+    if not curves:
+        raise ValueError("learning_curves needs at least one named series.")
+    fig, ax = _figure_and_axes(ax, figsize=(5.5, 3.5))
+    for label, values in curves.items():
+        values = np.asarray(values, dtype=np.float64)
+        ax.plot(np.arange(1, len(values) + 1), values, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if logy:
+        ax.set_yscale("log")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def decision_regions(predict, X, y, resolution=200, margin=0.25, title=None, ax=None):
+    """Colour the plane by the class ``predict`` gives each point and scatter the data on top.
+
+    ``predict`` maps points of shape (n, 2) to integer classes of shape (n,); ``X`` has shape
+    (n, 2) and ``y`` integer labels of shape (n,).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) != len(y):
+        raise ValueError(f"decision_regions needs X of shape (n, 2) and y of shape (n,), got {X.shape} and {y.shape}.")
+    fig, ax = _figure_and_axes(ax, figsize=(4.5, 4.5))
+    (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    classes = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()]))).reshape(gx.shape)
+    n_classes = int(max(classes.max(), y.max())) + 1
+    cmap = plt.get_cmap("tab10", 10)
+    ax.contourf(gx, gy, classes, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, vmin=-0.5, vmax=9.5, alpha=0.3)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=9.5, s=12, edgecolors="k", linewidths=0.3)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return fig

@@ -1,13 +1,26 @@
-"""Self-checks for the exercises: each prints a clear pass, or a hint (never the answer),
-and returns True or False, so a solution cell can ``assert`` it."""
+"""Self-checks for the exercises. Each returns a ``Verdict`` that shows a clear pass, or a
+hint (never the answer), and is true or false, so a solution cell can ``assert`` it."""
 
 import numpy as np
 
 
+class Verdict:
+    """The outcome of one check: ``bool(verdict)`` says whether it passed; it shows as its message."""
+
+    def __init__(self, passed, message):
+        self.passed = bool(passed)
+        self.message = message
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return self.message
+
+
 def report(passed, praise, hint):
-    """Print the verdict of one check and return it."""
-    print(f"Correct: {praise}" if passed else f"Not yet. Hint: {hint}")
-    return bool(passed)
+    """A passing Verdict with ``praise``, or a failing one with ``hint``."""
+    return Verdict(passed, f"Correct: {praise}" if passed else f"Not yet. Hint: {hint}")
 
 
 def _unanswered(answer):
@@ -31,44 +44,40 @@ def _numeric_gradient(f, x, eps=1e-6):
 # Notebook 01: perceptron, MLP and backpropagation -------------------------------------------
 
 
-def check_softmax_output_delta(output_delta):
-    """Exercise: the output delta of a softmax layer with cross-entropy cost.
+def check_tanh_output_delta(output_delta):
+    """Exercise: the output delta of a tanh output layer with the squared-error cost.
 
-    ``output_delta(z, y)`` takes pre-activations ``z`` and one-hot targets ``y``, both of shape
-    (m, K), and returns the delta of each example, shape (m, K): the derivative of that
-    example's cost  -sum_k y_k log softmax(z)_k  with respect to its z. Checked against finite
-    differences on random inputs.
+    ``output_delta(Z, Y)`` takes pre-activations ``Z`` and targets ``Y``, both of shape (m, K),
+    and returns each example's delta, shape (m, K): the derivative of that example's cost
+    1/2 ||tanh(z) - y||^2 with respect to its z. Checked against finite differences.
     """
     hint = (
-        "write a = softmax(z) and differentiate -sum_k y_k log a_k with respect to z_j; "
-        "d a_k / d z_j = a_k (1[k = j] - a_j), and the y_k of one example sum to 1."
+        "Apply the lecture's output-layer equation delta = -(y - a) * f'(z) with a = f(z) = tanh(z); "
+        "what is the derivative of tanh?"
     )
     if _unanswered(output_delta):
         return report(False, "", hint)
     rng = np.random.default_rng(1)
-    z = rng.normal(size=(5, 4))
-    y = np.eye(4)[rng.integers(4, size=5)]
-
-    def total_cost(z_):
-        shifted = z_ - z_.max(axis=1, keepdims=True)
-        log_a = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(y * log_a).sum()
-
-    expected = _numeric_gradient(total_cost, z.copy())
+    Z = rng.normal(size=(5, 3))
+    Y = rng.uniform(-1.0, 1.0, size=(5, 3))
+    expected = _numeric_gradient(lambda Z_: 0.5 * np.sum((np.tanh(Z_) - Y) ** 2), Z.copy())
     try:
-        got = np.asarray(output_delta(z.copy(), y.copy()), dtype=np.float64)
-    except Exception as err:  # a student's function may fail in any way; say how
-        return report(False, "", f"calling your function raised {type(err).__name__}: {err}. {hint}")
-    if got.shape != z.shape:
-        return report(False, "", f"the delta must have the shape of z, {z.shape}, not {got.shape}.")
+        got = output_delta(Z.copy(), Y.copy())
+    except Exception as err:  # a student's function may fail in any way: say how
+        return report(False, "", f"Calling your function raised {type(err).__name__}: {err}. {hint}")
+    if _unanswered(got):
+        return report(False, "", f"Your function returns {got!r}: make it return the deltas. {hint}")
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape != Z.shape:
+        return report(False, "", f"The delta must have the shape of Z, {Z.shape}, not {got.shape}.")
     passed = np.allclose(got, expected, atol=1e-6)
-    return report(passed, "the delta matches finite differences of the cross-entropy cost.", hint)
+    return report(passed, "Your delta matches finite differences of the squared-error cost.", hint)
 
 
 def check_parameter_count(answer, layer_sizes):
     """Exercise: the number of weights and biases of a fully connected net with these layer sizes."""
     hint = (
-        "between a layer of n units and the next of n' units there is a weight matrix W "
+        "Between a layer of n units and the next of n' units there is a weight matrix W "
         "of shape (n', n) and a bias vector of n' entries; the input layer has no biases."
     )
     if _unanswered(answer):
@@ -80,21 +89,21 @@ def check_parameter_count(answer, layer_sizes):
 def check_weight_decay_factor(answer, learning_rate, lam):
     """Exercise: the factor that one gradient step with the ridge penalty multiplies W by
     before subtracting the data term (the lecture's 'weight decay')."""
-    hint = "write W - alpha * (grad_data + lambda * W) and collect the terms in W."
+    hint = "Write W - alpha * (grad_data + lambda * W) and collect the terms in W."
     if _unanswered(answer):
         return report(False, "", hint)
     passed = np.isclose(float(answer), 1.0 - learning_rate * lam, rtol=1e-9, atol=1e-12)
-    return report(passed, "each step shrinks the weights by that factor, then follows the data gradient.", hint)
+    return report(passed, "Each step shrinks the weights by that factor, then follows the data gradient.", hint)
 
 
 def check_identical_hidden_units(answer):
     """Exercise: how many different hidden units (distinct rows of W1) remain after training
     a network whose weights all started at zero."""
     hint = (
-        "train it, then count the distinct rows of W1, e.g. len(np.unique(W1.round(10), axis=0)); "
+        "Train it, then count the distinct rows of W1, e.g. len(np.unique(W1.round(10), axis=0)); "
         "ask what makes one hidden unit's gradient differ from another's."
     )
     if _unanswered(answer):
         return report(False, "", hint)
     passed = int(answer) == 1
-    return report(passed, "every hidden unit gets the same gradient, so they stay copies of one another.", hint)
+    return report(passed, "Every hidden unit gets the same gradient, so they stay copies of one another.", hint)

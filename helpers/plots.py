@@ -3,6 +3,7 @@ figure) and returns the figure, so figures can be composed and tested headless."
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 
 def _figure_and_axes(ax, figsize):
@@ -101,6 +102,7 @@ def learning_curves(curves, xlabel="epoch", ylabel="loss", title=None, logy=Fals
         ax.plot(np.arange(1, len(values) + 1), values, label=label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if logy:
         ax.set_yscale("log")
     ax.legend()

@@ -1,0 +1,172 @@
+"""helpers.config: fast/full mode, where data lives, seeds, run time."""
+
+import importlib
+import random
+import re
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+
+import helpers
+from helpers import config
+
+
+@pytest.fixture
+def restore_rcparams():
+    """setup() changes the global plot style; put it back afterwards."""
+    with mpl.rc_context():
+        yield
+
+
+@pytest.fixture
+def reload_config(monkeypatch):
+    """Re-import helpers.config under a given COURSE_FAST; the original module state is restored after the test."""
+
+    def load(value):
+        if value is None:
+            monkeypatch.delenv("COURSE_FAST", raising=False)
+        else:
+            monkeypatch.setenv("COURSE_FAST", value)
+        return importlib.reload(config)
+
+    yield load
+    monkeypatch.undo()
+    importlib.reload(config)
+
+
+# pick() and the mode --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fast, expected, name", [(True, 1, "fast"), (False, 30, "full")])
+def test_pick_follows_fast_flag(monkeypatch, fast, expected, name):
+    monkeypatch.setattr(config, "FAST", fast)
+    assert config.pick(full=30, fast=1) == expected
+    assert helpers.pick(full=30, fast=1) == expected  # the name notebooks import
+    assert config.mode_name() == name
+
+
+def test_pick_needs_keywords():
+    with pytest.raises(TypeError):
+        config.pick(30, 1)
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "false", "FALSE", "no", " No "])
+def test_course_fast_off(reload_config, value):
+    assert reload_config(value).FAST is False
+
+
+@pytest.mark.parametrize("value", ["1", "yes", "true", "on"])
+def test_course_fast_on(reload_config, value):
+    assert reload_config(value).FAST is True
+
+
+# course_data_dir() ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_course_data_dir_unset_is_none(monkeypatch, value):
+    if value is None:
+        monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_DATA_DIR", value)
+    assert config.course_data_dir() is None
+
+
+def test_course_data_dir_absolute_path_kept(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    assert config.course_data_dir() == tmp_path
+
+
+def test_course_data_dir_relative_path_from_repo_root(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # the working directory must not matter (notebooks run in notebooks/)
+    monkeypatch.setenv("COURSE_DATA_DIR", "../shared/data")
+    got = config.course_data_dir()
+    assert got.is_absolute()
+    assert got == (config.REPO_ROOT / "../shared/data").resolve()
+    assert got == config.REPO_ROOT.parent / "shared" / "data"
+
+
+def test_course_data_dir_expands_home(monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", "~/mnist")
+    assert config.course_data_dir() == Path.home() / "mnist"
+
+
+def test_repo_root_and_data_dir():
+    assert (config.REPO_ROOT / "helpers" / "config.py").is_file()
+    assert config.DATA_DIR == config.REPO_ROOT / "data"
+
+
+# setup() ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fast, name", [(True, "fast"), (False, "full")])
+def test_setup_returns_generator_and_prints_mode(monkeypatch, capsys, restore_rcparams, fast, name):
+    monkeypatch.setattr(config, "FAST", fast)
+    rng = config.setup(7)
+    assert isinstance(rng, np.random.Generator)
+    np.testing.assert_array_equal(rng.random(5), np.random.default_rng(7).random(5))
+    out = capsys.readouterr().out
+    assert f"Course mode: {name}" in out
+    assert "seed 7" in out
+
+
+def test_setup_sets_plot_style(restore_rcparams, capsys):
+    config.setup(0)
+    assert mpl.rcParams["figure.dpi"] == 80
+    assert mpl.rcParams["image.cmap"] == "gray"
+
+
+def _numpy_and_python_draws():
+    return np.random.rand(3).tolist(), [random.random() for _ in range(3)]
+
+
+def test_setup_makes_numpy_and_python_random_reproducible(restore_rcparams, capsys):
+    config.setup(3)
+    first = _numpy_and_python_draws()
+    config.setup(3)
+    assert _numpy_and_python_draws() == first
+    config.setup(4)
+    assert _numpy_and_python_draws() != first
+
+
+def test_setup_makes_keras_layer_init_reproducible(restore_rcparams, capsys):
+    keras = pytest.importorskip("keras")
+
+    def dense_kernel():
+        layer = keras.layers.Dense(4)
+        layer.build((None, 3))
+        return layer.get_weights()[0]
+
+    config.setup(3)
+    first = dense_kernel()
+    config.setup(3)
+    np.testing.assert_array_equal(dense_kernel(), first)
+    config.setup(4)
+    assert not np.array_equal(dense_kernel(), first)
+
+
+def test_setup_makes_unseeded_keras_random_reproducible(restore_rcparams, capsys):
+    """keras.random.* with seed=None (e.g. a VAE's sampling step) must repeat after setup(seed)."""
+    keras = pytest.importorskip("keras")
+
+    def draws():
+        return keras.ops.convert_to_numpy(keras.random.normal((4,))), random.random()
+
+    config.setup(3)
+    first_normal, first_python = draws()
+    config.setup(3)
+    second_normal, second_python = draws()
+    np.testing.assert_array_equal(second_normal, first_normal)
+    assert second_python == first_python
+
+
+# report_run_time() ------------------------------------------------------------------------------
+
+
+def test_report_run_time_prints_minutes(capsys):
+    config.report_run_time()
+    out = capsys.readouterr().out
+    assert re.search(rf"Run time in {config.mode_name()} mode: \d+ min \d+ s", out), out
+

@@ -83,7 +83,7 @@ def check_parameter_count(answer, layer_sizes):
     if _unanswered(answer):
         return report(False, "", hint)
     expected = sum(n_in * n_out + n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
-    return report(int(answer) == expected, f"{'-'.join(map(str, layer_sizes))} has {int(answer):,} parameters.", hint)
+    return report(float(answer) == expected, f"{'-'.join(map(str, layer_sizes))} has {int(answer):,} parameters.", hint)
 
 
 def check_weight_decay_factor(answer, learning_rate, lam):
@@ -105,5 +105,5 @@ def check_identical_hidden_units(answer):
     )
     if _unanswered(answer):
         return report(False, "", hint)
-    passed = int(answer) == 1
+    passed = float(answer) == 1
     return report(passed, "Every hidden unit gets the same gradient, so they stay copies of one another.", hint)

@@ -57,12 +57,17 @@ def course_data_dir():
 
 
 def seed_everything(seed=0):
-    """Seed Python's ``random``, NumPy's global generator and Keras (and its backend)."""
-    random.seed(seed)
-    np.random.seed(seed)  # noqa: NPY002  (code that still uses the global generator)
+    """Seed Python's ``random``, NumPy's global generator and Keras (and its backend).
+
+    Keras' global state is cleared first, so that rerunning a notebook's setup cell in the same
+    kernel repeats unseeded ``keras.random`` draws and layer names as well.
+    """
     import keras
 
+    keras.backend.clear_session()
     keras.utils.set_random_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002  (code that still uses the global generator)
 
 
 def setup(seed=0):

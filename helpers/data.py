@@ -14,7 +14,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +81,7 @@ def read_verified_npz(path, expected_sha256):
             arrays = {key: npz[key] for key in expected_sha256}
     except DataFileError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+    except Exception as err:  # zip, zlib and header errors alike: the file is damaged
         raise DataFileError(
             f"{path} is not a readable .npz file (truncated or corrupt, perhaps an interrupted "
             f"download): {err}. {_fix_advice(path)}"
@@ -125,7 +124,13 @@ def download_mnist(target_dir=None):
                 f"Fix: connect to the internet and run again, or copy {MNIST_FILENAME} to "
                 f"{target} (or set COURSE_DATA_DIR to the folder that holds it)."
             ) from err
-        read_verified_npz(fetched, MNIST_ARRAY_SHA256)
+        try:
+            read_verified_npz(fetched, MNIST_ARRAY_SHA256)
+        except DataFileError as err:
+            raise DataFileError(
+                f"The file downloaded from {MNIST_URL} is not the official MNIST ({err}); it was "
+                f"discarded. Run again later, or copy a good {MNIST_FILENAME} to {target}."
+            ) from err
         shutil.move(fetched, target)
     return target
 

@@ -119,7 +119,7 @@ def test_setup_sets_plot_style(restore_rcparams, capsys):
 
 
 def _numpy_and_python_draws():
-    return np.random.rand(3).tolist(), [random.random() for _ in range(3)]
+    return np.random.rand(3).tolist(), [random.random() for _ in range(3)]  # noqa: NPY002  (the legacy global generator)
 
 
 def test_setup_makes_numpy_and_python_random_reproducible(restore_rcparams, capsys):
@@ -169,4 +169,3 @@ def test_report_run_time_prints_minutes(capsys):
     config.report_run_time()
     out = capsys.readouterr().out
     assert re.search(rf"Run time in {config.mode_name()} mode: \d+ min \d+ s", out), out
-

@@ -1,0 +1,147 @@
+"""helpers.checks: a true 'Correct' verdict for the right answer, a false hint (never the answer) otherwise."""
+
+import numpy as np
+import pytest
+
+from helpers import checks
+
+
+def shown(verdict, capsys):
+    """What a student sees: the verdict printed (or left as a cell's last expression)."""
+    print(verdict)
+    out = capsys.readouterr().out
+    assert out == f"{verdict!r}\n"
+    return out
+
+
+def assert_passed(verdict, capsys):
+    assert bool(verdict) is True
+    out = shown(verdict, capsys)
+    assert out.startswith("Correct")
+    return out
+
+
+def assert_hint(verdict, capsys):
+    assert bool(verdict) is False
+    out = shown(verdict, capsys)
+    assert out.startswith("Not yet. Hint:")
+    return out
+
+
+def test_report_makes_a_verdict(capsys):
+    passed = checks.report(np.bool_(True), "well done.", "try again.")
+    assert isinstance(passed, checks.Verdict) and bool(passed) is True
+    assert shown(passed, capsys) == "Correct: well done.\n"
+    failed = checks.report(0, "well done.", "try again.")
+    assert bool(failed) is False
+    assert shown(failed, capsys) == "Not yet. Hint: try again.\n"
+
+
+# check_tanh_output_delta ------------------------------------------------------------------------
+
+
+def test_tanh_delta_right(capsys):
+    assert_passed(checks.check_tanh_output_delta(lambda Z, Y: (np.tanh(Z) - Y) * (1 - np.tanh(Z) ** 2)), capsys)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda Z, Y: (Y - np.tanh(Z)) * (1 - np.tanh(Z) ** 2),  # sign flipped
+        lambda Z, Y: np.tanh(Z) - Y,  # f'(z) forgotten
+        lambda Z, Y: (np.tanh(Z) - Y) * (1 - np.tanh(Z)),  # wrong derivative
+        lambda Z, Y: (np.tanh(Z) - Y) * (1 - np.tanh(Z) ** 2) / len(Z),  # averaged over the batch
+        lambda Z, Y: np.full_like(Z, np.nan),
+    ],
+)
+def test_tanh_delta_wrong_values(capsys, wrong):
+    out = assert_hint(checks.check_tanh_output_delta(wrong), capsys)
+    assert "tanh" in out
+
+
+@pytest.mark.parametrize("answer", [None, Ellipsis])
+def test_tanh_delta_unanswered(capsys, answer):
+    assert_hint(checks.check_tanh_output_delta(answer), capsys)
+
+
+def test_tanh_delta_function_returning_ellipsis(capsys):
+    """The notebook's template, `return ...`, gets told what it returned."""
+    out = assert_hint(checks.check_tanh_output_delta(lambda Z, Y: ...), capsys)
+    assert "Ellipsis" in out
+
+
+def test_tanh_delta_wrong_shape_says_shape(capsys):
+    out = assert_hint(checks.check_tanh_output_delta(lambda Z, Y: (np.tanh(Z) - Y).sum(axis=1)), capsys)
+    assert "(5, 3)" in out and "(5,)" in out
+
+
+def test_tanh_delta_function_that_raises_says_what_happened(capsys):
+    def broken(Z, Y):
+        raise ZeroDivisionError("oops in my delta")
+
+    out = assert_hint(checks.check_tanh_output_delta(broken), capsys)
+    assert "ZeroDivisionError" in out and "oops in my delta" in out
+
+
+def test_tanh_delta_may_overwrite_its_inputs(capsys):
+    """A function that works in place on Z still gets a fair check."""
+
+    def in_place(Z, Y):
+        A = np.tanh(Z, out=Z)
+        return (A - Y) * (1 - A**2)
+
+    assert_passed(checks.check_tanh_output_delta(in_place), capsys)
+
+
+# check_parameter_count ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sizes, count", [([784, 256, 128, 10], 235_146), ([2, 3, 1], 13), ([4, 4], 20)])
+def test_parameter_count_right(capsys, sizes, count):
+    out = assert_passed(checks.check_parameter_count(count, sizes), capsys)
+    assert f"{count:,}" in out
+
+
+@pytest.mark.parametrize("answer", [235_136, 234_752, 235_156, 0, None, Ellipsis])
+def test_parameter_count_wrong_hint_hides_answer(capsys, answer):
+    out = assert_hint(checks.check_parameter_count(answer, [784, 256, 128, 10]), capsys)
+    assert "235146" not in out and "235,146" not in out
+
+
+def test_parameter_count_accepts_numpy_integer_and_whole_float(capsys):
+    assert_passed(checks.check_parameter_count(np.int64(13), [2, 3, 1]), capsys)
+    assert_passed(checks.check_parameter_count(13.0, [2, 3, 1]), capsys)
+
+
+@pytest.mark.parametrize("answer", [13.5, 13.9])
+def test_parameter_count_non_integer_is_not_correct(capsys, answer):
+    """13.5 parameters is a wrong answer, not 13 rounded down."""
+    assert_hint(checks.check_parameter_count(answer, [2, 3, 1]), capsys)
+
+
+# check_weight_decay_factor -------------------------------------------------------------------
+
+
+def test_weight_decay_factor_right(capsys):
+    assert_passed(checks.check_weight_decay_factor(1 - 0.5 * 1e-3, learning_rate=0.5, lam=1e-3), capsys)
+    assert_passed(checks.check_weight_decay_factor(np.float64(0.9995), learning_rate=0.5, lam=1e-3), capsys)
+
+
+@pytest.mark.parametrize("answer", [0.0005, 1.0005, 1.0, 0.995, 0.5, None, Ellipsis])
+def test_weight_decay_factor_wrong_hint_hides_answer(capsys, answer):
+    out = assert_hint(checks.check_weight_decay_factor(answer, learning_rate=0.5, lam=1e-3), capsys)
+    assert "0.9995" not in out
+
+
+# check_identical_hidden_units ----------------------------------------------------------------
+
+
+def test_identical_hidden_units_right(capsys):
+    assert_passed(checks.check_identical_hidden_units(1), capsys)
+    assert_passed(checks.check_identical_hidden_units(np.int64(1)), capsys)
+
+
+@pytest.mark.parametrize("answer", [0, 2, 20, 1.5, None, Ellipsis])
+def test_identical_hidden_units_wrong(capsys, answer):
+    out = assert_hint(checks.check_identical_hidden_units(answer), capsys)
+    assert "W1" in out

@@ -1,0 +1,184 @@
+"""helpers.plots: every function returns a Figure, draws on a given axes, and explains bad input."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import plots
+
+RNG = np.random.default_rng(0)
+IMAGES = RNG.random((12, 28, 28))
+FLAT = IMAGES.reshape(12, 784)
+
+
+def predict_right_half(points):
+    return (points[:, 0] > 0).astype(int)
+
+
+def two_blobs():
+    X = np.array([[-1.0, 0.5], [-0.5, -0.5], [0.5, 0.5], [1.0, -0.5]])
+    return X, np.array([0, 0, 1, 1])
+
+
+# Every figure function: a new Figure, or the given axes' figure -----------------------------------
+
+FIGURE_CALLS = {
+    "image_grid": (lambda ax: plots.image_grid(IMAGES, ncols=4, title="digits", ax=ax), "images"),
+    "reconstructions": (lambda ax: plots.reconstructions(IMAGES[:5], 1 - IMAGES[:5], ax=ax), "images"),
+    "weight_tiles": (lambda ax: plots.weight_tiles(RNG.normal(size=(6, 784)), ax=ax), "images"),
+    "learning_curves": (lambda ax: plots.learning_curves({"train": [3, 2, 1], "test": [3, 2.5, 2]}, ax=ax), "lines"),
+    "decision_regions": (
+        lambda ax: plots.decision_regions(predict_right_half, *two_blobs(), resolution=30, ax=ax),
+        "collections",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FIGURE_CALLS)
+def test_returns_new_figure(name):
+    call, artists = FIGURE_CALLS[name]
+    fig = call(None)
+    assert isinstance(fig, Figure)
+    assert len(getattr(fig.axes[0], artists)) > 0
+
+
+@pytest.mark.parametrize("name", FIGURE_CALLS)
+def test_draws_on_given_axes(name):
+    call, artists = FIGURE_CALLS[name]
+    fig, (left, right) = plt.subplots(1, 2)
+    assert call(right) is fig
+    assert len(getattr(right, artists)) > 0
+    assert len(left.images) == len(left.lines) == len(left.collections) == 0
+    assert len(fig.axes) == 2
+
+
+# tile_images --------------------------------------------------------------------------------
+
+
+def test_tile_images_mosaic_arithmetic():
+    images = np.arange(7 * 5 * 4, dtype=float).reshape(7, 5, 4)  # 7 images of 5x4
+    mosaic = plots.tile_images(images, ncols=3, pad=1, pad_value=-1.0)
+    assert mosaic.shape == (3 * 5 + 2, 3 * 4 + 2)  # 3 rows, 3 columns, 1-pixel gaps
+    np.testing.assert_array_equal(mosaic[0:5, 0:4], images[0])
+    np.testing.assert_array_equal(mosaic[0:5, 5:9], images[1])
+    np.testing.assert_array_equal(mosaic[6:11, 0:4], images[3])
+    np.testing.assert_array_equal(mosaic[12:17, 0:4], images[6])
+    assert np.all(mosaic[5, :] == -1.0) and np.all(mosaic[:, 4] == -1.0)  # gaps
+    assert np.all(mosaic[12:17, 5:] == -1.0)  # the empty cells of the last row
+
+
+def test_tile_images_no_padding_and_few_images():
+    images = np.ones((2, 3, 3))
+    assert plots.tile_images(images, ncols=10, pad=0).shape == (3, 6)  # ncols shrinks to n
+
+
+def test_tile_images_flat_rows_equal_images():
+    np.testing.assert_array_equal(plots.tile_images(FLAT, ncols=5), plots.tile_images(IMAGES, ncols=5))
+    rect = RNG.random((4, 6, 10))
+    np.testing.assert_array_equal(
+        plots.tile_images(rect.reshape(4, 60), ncols=2, image_shape=(6, 10)), plots.tile_images(rect, ncols=2)
+    )
+
+
+@pytest.mark.parametrize("images", [IMAGES, FLAT])
+def test_image_grid_accepts_flat_and_square(images):
+    fig = plots.image_grid(images, ncols=6)
+    [shown] = fig.axes[0].images
+    assert shown.get_array().shape == (2 * 28 + 1, 6 * 28 + 5)
+
+
+def test_reconstructions_accept_flat_rows():
+    fig = plots.reconstructions(FLAT[:4], 1 - FLAT[:4])
+    [shown] = fig.axes[0].images
+    assert shown.get_array().shape == (2 * 28 + 1, 4 * 28 + 3)  # originals above, reconstructions below
+    assert "originals" in fig.axes[0].get_title()
+
+
+def test_weight_tiles_rectangular_images():
+    fig = plots.weight_tiles(RNG.normal(size=(3, 60)), image_shape=(6, 10), ncols=3)
+    assert fig.axes[0].images[0].get_array().shape == (6, 3 * 10 + 2)
+
+
+def test_learning_curves_one_line_per_series_and_log_scale():
+    fig = plots.learning_curves({"a": [1.0, 0.1], "b": [2.0, 0.5, 0.2]}, logy=True, title="cost")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["a", "b"]
+    assert ax.lines[1].get_xdata().tolist() == [1, 2, 3]  # epochs count from 1
+    assert ax.get_yscale() == "log"
+    assert ax.get_title() == "cost"
+
+
+def test_decision_regions_follow_predict():
+    X, y = two_blobs()
+    fig = plots.decision_regions(predict_right_half, X, y, resolution=50)
+    contours = next(c for c in fig.axes[0].collections if hasattr(c, "levels"))
+    bands = contours.get_paths()  # one path per class band: class 0, class 1, ...
+    assert bands[0].contains_point((-0.75, 0.0)) and not bands[0].contains_point((0.75, 0.0))
+    assert bands[1].contains_point((0.75, 0.0)) and not bands[1].contains_point((-0.75, 0.0))
+
+
+def test_decision_regions_accepts_boolean_predictions():
+    X, y = two_blobs()
+    fig = plots.decision_regions(lambda points: points[:, 0] > 0, X, y, resolution=20)
+    assert isinstance(fig, Figure)
+
+
+# Bad input ------------------------------------------------------------------------------------
+
+
+def test_non_square_flat_rows_need_image_shape():
+    with pytest.raises(ValueError, match="image_shape"):
+        plots.tile_images(np.zeros((3, 10)))
+    with pytest.raises(ValueError, match="image_shape"):
+        plots.image_grid(np.zeros((3, 10)))
+
+
+def test_image_shape_must_fit_rows():
+    with pytest.raises(ValueError, match="does not hold rows of length 10"):
+        plots.tile_images(np.zeros((3, 10)), image_shape=(3, 3))
+
+
+@pytest.mark.parametrize("images", [np.zeros(784), np.zeros((2, 3, 28, 28))])
+def test_wrong_number_of_dimensions(images):
+    with pytest.raises(ValueError, match=r"\(n, h, w\)"):
+        plots.tile_images(images)
+
+
+def test_no_images_to_tile():
+    with pytest.raises(ValueError, match="No images"):
+        plots.tile_images(np.zeros((0, 28, 28)))
+
+
+def test_reconstructions_must_match_originals():
+    with pytest.raises(ValueError, match="differ in shape"):
+        plots.reconstructions(IMAGES[:5], IMAGES[:3])
+    with pytest.raises(ValueError, match="differ in shape"):
+        plots.reconstructions(FLAT[:5], RNG.random((5, 14, 14)))
+
+
+def test_weight_tiles_keras_kernel_needs_transpose():
+    kernel = RNG.normal(size=(784, 30))  # Dense(30).kernel on MNIST: (n_inputs, n_hidden)
+    with pytest.raises(ValueError, match=r"kernel\.T"):
+        plots.weight_tiles(kernel)
+    assert isinstance(plots.weight_tiles(kernel.T), Figure)
+
+
+def test_weight_tiles_constant_unit_is_fine():
+    weights = np.zeros((2, 784))
+    weights[1] = RNG.normal(size=784)
+    assert isinstance(plots.weight_tiles(weights), Figure)
+
+
+@pytest.mark.parametrize(
+    "X, y",
+    [(np.zeros((4, 3)), np.zeros(4, int)), (np.zeros(4), np.zeros(4, int)), (np.zeros((4, 2)), np.zeros(3, int))],
+)
+def test_decision_regions_wrong_shapes(X, y):
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        plots.decision_regions(predict_right_half, X, y)
+
+
+def test_learning_curves_need_a_series():
+    with pytest.raises(ValueError, match="at least one"):
+        plots.learning_curves({})

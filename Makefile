@@ -5,6 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+LAB_ARGS ?=   # e.g. make lab LAB_ARGS="--no-browser --port 8890"
 
 .PHONY: setup lab test execute lint bench clean
 
@@ -17,7 +18,7 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)  ## create .venv and install the pinned environment
 
 lab: $(STAMP)  ## open the course in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
 test: $(STAMP)  ## unit tests and every notebook through nbval (COURSE_FAST=1 for a quick run)
 	$(BIN)/python -m pytest

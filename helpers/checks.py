@@ -107,3 +107,48 @@ def check_identical_hidden_units(answer):
         return report(False, "", hint)
     passed = float(answer) == 1
     return report(passed, "Every hidden unit gets the same gradient, so they stay copies of one another.", hint)
+
+
+# Notebook 02: initialization, vanishing and exploding gradients, losses, regularizers ---------
+
+
+def check_glorot_limit(answer, n_in, n_out):
+    """Exercise: the r for which U[-r, r] has Glorot's variance 2 / (n_in + n_out)."""
+    hint = "the variance of U[-r, r] is r^2 / 3; set it equal to 2 / (n_in + n_out) and solve for r."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    passed = np.isclose(float(answer), np.sqrt(6.0 / (n_in + n_out)), rtol=1e-6)
+    return report(passed, f"U[-r, r] with that r has variance 2 / ({n_in} + {n_out}).", hint)
+
+
+def check_multiclass_hinge(answer, scores, label):
+    """Exercise: the K-class hinge loss sum_{j != y} max(0, s_j - s_y + 1) of one example."""
+    hint = "for every wrong class j, add how far s_j comes within a margin of 1 of the true score s_y (if at all)."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    scores = np.asarray(scores, dtype=np.float64)
+    margins = np.maximum(0.0, scores - scores[label] + 1.0)
+    margins[label] = 0.0
+    passed = np.isclose(float(answer), margins.sum(), atol=1e-6)
+    return report(passed, "only the classes inside the margin contribute.", hint)
+
+
+def check_inverted_dropout_scale(answer, rate):
+    """Exercise: the value, during training, of a kept unit whose activation is 1 under
+    inverted dropout with drop probability ``rate``."""
+    hint = "the expected output must equal the input: a unit is kept with probability 1 - rate."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    passed = np.isclose(float(answer), 1.0 / (1.0 - rate), rtol=1e-9)
+    return report(passed, "scaling the kept units keeps the expected activation unchanged.", hint)
+
+
+def check_layers_to_explode(answer, factor, threshold):
+    """Exercise: the fewest layers after which a gradient multiplied by ``factor`` per layer
+    exceeds ``threshold`` times its size."""
+    hint = "solve factor^L > threshold for the whole number L: take logarithms."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    expected = int(np.floor(np.log(threshold) / np.log(factor))) + 1
+    passed = float(answer) == expected
+    return report(passed, f"{factor}^{int(answer)} > {threshold}: growth per layer compounds quickly.", hint)

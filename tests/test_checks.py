@@ -145,3 +145,37 @@ def test_identical_hidden_units_right(capsys):
 def test_identical_hidden_units_wrong(capsys, answer):
     out = assert_hint(checks.check_identical_hidden_units(answer), capsys)
     assert "W1" in out
+
+
+# Notebook 02 ----------------------------------------------------------------------------------
+
+
+def test_glorot_limit(capsys):
+    assert_passed(checks.check_glorot_limit(np.sqrt(6 / (784 + 256)), n_in=784, n_out=256), capsys)
+    out = assert_hint(checks.check_glorot_limit(np.sqrt(6 / (784 + 256 + 1)), n_in=784, n_out=256), capsys)
+    assert f"{np.sqrt(6 / 1040):.3f}" not in out
+    assert_hint(checks.check_glorot_limit(np.sqrt(2 / (784 + 256)), n_in=784, n_out=256), capsys)  # a std, not a range
+    assert_hint(checks.check_glorot_limit(..., n_in=784, n_out=256), capsys)
+
+
+def test_multiclass_hinge(capsys):
+    assert_passed(checks.check_multiclass_hinge(2.9, scores=[3.2, 5.1, -1.7], label=0), capsys)
+    assert_passed(checks.check_multiclass_hinge(0.0, scores=[3.2, 1.1, -1.7], label=0), capsys)  # all beyond the margin
+    out = assert_hint(checks.check_multiclass_hinge(3.9, scores=[3.2, 5.1, -1.7], label=0), capsys)  # counts class y
+    assert "2.9" not in out
+    assert_hint(checks.check_multiclass_hinge(None, scores=[3.2, 5.1, -1.7], label=0), capsys)
+
+
+def test_inverted_dropout_scale(capsys):
+    assert_passed(checks.check_inverted_dropout_scale(1.25, rate=0.2), capsys)
+    out = assert_hint(checks.check_inverted_dropout_scale(0.8, rate=0.2), capsys)  # multiplied instead of divided
+    assert "1.25" not in out
+    assert_hint(checks.check_inverted_dropout_scale(5.0, rate=0.2), capsys)  # divided by the rate
+
+
+def test_layers_to_explode(capsys):
+    assert_passed(checks.check_layers_to_explode(18, factor=1.5, threshold=1000), capsys)
+    assert_hint(checks.check_layers_to_explode(17, factor=1.5, threshold=1000), capsys)  # 1.5^17 = 985.8
+    out = assert_hint(checks.check_layers_to_explode(17.04, factor=1.5, threshold=1000), capsys)
+    assert "18" not in out
+    assert_passed(checks.check_layers_to_explode(10, factor=2, threshold=1000), capsys)  # 2^10 = 1024 > 1000

@@ -166,3 +166,61 @@ def test_playground_separates_the_spiral_with_50_hidden_units():
     assert accuracy_in(demo.last_text) > 90.0
     demo.controls["hidden_units"].value = 1  # one ReLU unit cannot follow three arms
     assert accuracy_in(demo.last_text) < 70.0
+
+
+# Notebook 02: gradient flow and loss comparison ------------------------------------------------
+
+
+def fake_stack_statistics(activation, initialization, depth):
+    """Activation std constant, gradients shrinking by 10 per layer towards the input for 'sigmoid'."""
+    shrink = 10.0 if activation == "sigmoid" else 1.0
+    return [0.5] * depth, [shrink ** -(depth - 1 - l) for l in range(depth)]
+
+
+def test_gradient_flow_view_reports_the_ratio():
+    fig, text = widgets.gradient_flow_view(fake_stack_statistics, depth=4, activation="sigmoid", initialization="x")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    assert "<b>0.001</b> times" in text
+    left, right = fig.axes
+    assert list(right.get_lines()[0].get_ydata()) == [1e-3, 1e-2, 1e-1, 1.0]
+
+
+def test_gradient_flow_widget_follows_its_controls():
+    calls = []
+
+    def stats(activation, initialization, depth):
+        calls.append((activation, initialization, depth))
+        return fake_stack_statistics(activation, initialization, depth)
+
+    demo = widgets.gradient_flow(stats, activations=["relu", "sigmoid"], initializations=["He", "Glorot"], depth=5)
+    assert calls == [("relu", "He", 5)] and "<b>1</b> times" in demo.last_text
+    demo.controls["activation"].value = "sigmoid"
+    demo.controls["depth"].value = 3
+    assert calls[-1] == ("sigmoid", "He", 3)
+    assert "<b>0.01</b> times" in demo.last_text
+    demo.controls["initialization"].value = "Glorot"
+    assert calls[-1] == ("sigmoid", "Glorot", 3)
+
+
+FAMILIES = {
+    "regression": ("residual", {"L2": lambda x, delta: x**2, "scaled": lambda x, delta: delta * np.abs(x)}),
+    "binary": ("margin", {"hinge": lambda x, delta: np.maximum(0, 1 - x)}),
+}
+
+
+def test_loss_view_draws_every_loss_of_the_family():
+    fig, text = widgets.loss_view(FAMILIES, family="regression", delta=2.0)
+    lines = fig.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["L2", "scaled"]
+    x, y = lines[1].get_data()
+    assert np.allclose(y, 2.0 * np.abs(x))
+    assert "regression" in text and "δ = 2" in text
+
+
+def test_loss_comparison_widget_moves_delta_and_family():
+    demo = widgets.loss_comparison(FAMILIES, delta=1.0)
+    assert demo.values() == {"family": "regression", "delta": 1.0}
+    demo.controls["delta"].value = 0.5
+    assert "δ = 0.5" in demo.last_text
+    demo.controls["family"].value = "binary"
+    assert demo.last_text.startswith("binary: hinge")

@@ -152,3 +152,164 @@ def check_layers_to_explode(answer, factor, threshold):
     expected = int(np.floor(np.log(threshold) / np.log(factor))) + 1
     passed = float(answer) == expected
     return report(passed, f"{factor}^{int(answer)} > {threshold}: growth per layer compounds quickly.", hint)
+
+
+# Notebook 03: autoencoders -------------------------------------------------------------------
+
+
+def _call_student(function, *args):
+    """Call a student's function: ``(result, None)``, or ``(None, what went wrong)``."""
+    try:
+        result = function(*args)
+    except Exception as err:  # a student's function may fail in any way: say how
+        return None, f"Calling your function raised {type(err).__name__}: {err}."
+    if _unanswered(result):
+        return None, f"Your function returns {result!r}: make it return its result."
+    return result, None
+
+
+def check_masking_noise(masking_noise):
+    """Exercise: ``masking_noise(x, fraction, rng)`` returns a copy of the images ``x`` (n, d) in
+    which every pixel is set to 0, independently, with probability ``fraction``, drawing the
+    random numbers from the ``numpy.random.Generator`` ``rng`` (the masking corruption of a
+    denoising autoencoder). Checked on images with no zero pixels, so a 0 marks a masked pixel.
+    """
+    hint = (
+        "for every pixel of every image draw one uniform random number from rng, and set the pixel to 0 where "
+        "that number falls below fraction; the other pixels keep their value, and x itself stays unchanged."
+    )
+    if _unanswered(masking_noise):
+        return report(False, "", hint)
+    x = np.random.default_rng(3).uniform(0.05, 1.0, size=(300, 64))
+    for fraction in (0.0, 0.25, 0.6, 1.0):
+        before = x.copy()
+        got, problem = _call_student(masking_noise, x, fraction, np.random.default_rng(4))
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        if not np.array_equal(x, before):
+            return report(False, "", "your function changes its input x in place: corrupt a copy and return that.")
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != x.shape:
+            return report(False, "", f"the result must have the shape of x, {x.shape}, not {got.shape}.")
+        masked = got == 0
+        if not np.allclose(got[~masked], x[~masked]):
+            return report(False, "", f"a pixel that is not masked must keep its value exactly; {hint}")
+        if 0 < fraction < 1 and np.all(masked == masked[0]):
+            return report(False, "", "every image gets the same mask: draw a separate random number per pixel "
+                                     "of every image.")
+        share = masked.mean()
+        if abs(share - fraction) > 0.02:
+            return report(False, "", f"with fraction={fraction} about {fraction:.0%} of the pixels should be 0, "
+                                     f"yours zeroes {share:.1%}; {hint}")
+        if 0 < fraction < 1:
+            again, problem = _call_student(masking_noise, x, fraction, np.random.default_rng(5))
+            if problem:
+                return report(False, "", f"{problem} {hint}")
+            if np.array_equal(np.asarray(again) == 0, masked):
+                return report(False, "", "another rng gives the same mask: draw the random numbers from the rng "
+                                         "you are given.")
+    return report(True, "each pixel is masked independently with that probability, and x is left as it was.", hint)
+
+
+def check_kl_sparsity_penalty(kl_penalty):
+    """Exercise: ``kl_penalty(rho, rho_hat)``, the sparsity penalty sum_j KL(rho || rho_hat_j) of
+    the UFLDL sparse autoencoder, for a target activation ``rho`` (a number in (0, 1)) and the
+    average activations ``rho_hat`` of the hidden units (shape (s,), in (0, 1)): one number.
+    """
+    hint = (
+        "the KL divergence between two Bernoulli distributions has two terms, one for 'on' (probabilities rho "
+        "and rho_hat_j) and one for 'off' (1 - rho and 1 - rho_hat_j), each p * log(p / q); sum it over the "
+        "hidden units j."
+    )
+    if _unanswered(kl_penalty):
+        return report(False, "", hint)
+    rng = np.random.default_rng(5)
+    cases = [(0.05, rng.uniform(0.01, 0.6, 25)), (0.1, np.full(10, 0.1)), (0.2, rng.uniform(0.05, 0.95, 7))]
+    for rho, rho_hat in cases:
+        expected = np.sum(rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat)))
+        got, problem = _call_student(kl_penalty, rho, rho_hat.copy())
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        got = np.asarray(got, dtype=np.float64)
+        if got.size != 1:
+            return report(False, "", f"return one number, the sum over the hidden units, not an array of shape "
+                                     f"{got.shape}.")
+        if not np.isclose(float(got), expected, rtol=1e-6, atol=1e-9):
+            return report(False, "", hint)
+    return report(True, "zero when every unit's average activation is rho, and growing as it strays.", hint)
+
+
+def check_box_max_activation(max_input):
+    """Exercise: ``max_input(W)`` returns, for every hidden unit i (row i of ``W``, shape
+    (s, n)), the input x with every pixel in [-1, 1] that maximizes W_i . x: shape (s, n)."""
+    hint = (
+        "the box constrains every pixel on its own: for each j, ask which value of x_j in [-1, 1] makes the "
+        "term W_ij * x_j as large as possible."
+    )
+    if _unanswered(max_input):
+        return report(False, "", hint)
+    W = np.random.default_rng(6).normal(size=(6, 20))
+    got, problem = _call_student(max_input, W.copy())
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape != W.shape:
+        return report(False, "", f"return one input per hidden unit, shape {W.shape}, not {got.shape}.")
+    if np.any(np.abs(got) > 1 + 1e-9):
+        return report(False, "", f"every pixel must lie in [-1, 1], yours reach {np.abs(got).max():.3g}; {hint}")
+    if np.allclose(got, W / np.linalg.norm(W, axis=1, keepdims=True)):
+        return report(False, "", f"these are the answers for the sphere ||x|| <= 1; the box lets every pixel go "
+                                 f"further. {hint}")
+    passed = np.allclose(np.sum(W * got, axis=1), np.abs(W).sum(axis=1), rtol=1e-9, atol=1e-9)
+    return report(passed, "each unit's activation reaches sum_j |W_ij|, the largest the box allows.", hint)
+
+
+def check_keras_l1_factor(answer, lam, batch_size):
+    """Exercise: the factor to pass to ``keras.regularizers.L1`` as ``activity_regularizer`` so
+    that training minimizes the mean over a batch of ``batch_size`` examples of
+    loss + lam * sum_j |z_j| (Keras 3 adds factor * sum |z| over the whole batch)."""
+    hint = (
+        "Keras adds factor * (sum of |z| over every unit of every example in the batch) to the batch's mean "
+        "loss; write the mean over the batch of lam * sum_j |z_j| and compare the two."
+    )
+    if _unanswered(answer):
+        return report(False, "", hint)
+    passed = np.isclose(float(answer), lam / batch_size, rtol=1e-9, atol=0.0)
+    return report(passed, "the per-example penalty divided by the batch size.", hint)
+
+
+# Notebook 04: PCA versus autoencoders ---------------------------------------------------------
+
+
+def check_discarded_variance(answer, eigenvalues, k):
+    """Exercise: PCA's mean squared training error with ``k`` components, given all eigenvalues."""
+    hint = "the error is the variance PCA throws away: which eigenvalues belong to the directions it drops?"
+    if _unanswered(answer):
+        return report(False, "", hint)
+    expected = float(np.sum(np.sort(np.asarray(eigenvalues, dtype=np.float64))[::-1][k:]))
+    passed = np.isclose(float(answer), expected, rtol=1e-9, atol=1e-12)
+    return report(passed, "the error is the sum of the discarded eigenvalues.", hint)
+
+
+def check_principal_angle(answer, u, v):
+    """Exercise: the principal angle, in degrees, between the lines spanned by ``u`` and ``v``."""
+    hint = "for two lines, cos(theta) = |u . v| / (||u|| ||v||); answer in degrees."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    a = np.asarray(u, dtype=np.float64) / np.linalg.norm(u)
+    b = np.asarray(v, dtype=np.float64) / np.linalg.norm(v)
+    b = b if a @ b >= 0 else -b  # lines, not directions
+    expected = np.degrees(2 * np.arctan2(np.linalg.norm(a - b), np.linalg.norm(a + b)))  # exact near 0, unlike arccos
+    passed = np.isclose(float(answer), expected, atol=1e-6)
+    return report(passed, "an angle of 0 would mean the same line; 90, perpendicular lines.", hint)
+
+
+def check_pca_storage(answer, n_images, n_pixels, k):
+    """Exercise: the numbers needed to send ``n_images`` as ``k``-d PCA codes, with the model."""
+    hint = "count three things: one code of k numbers per image, the mean image, and the n_pixels x k matrix U."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    expected = n_images * k + n_pixels + n_pixels * k
+    passed = float(answer) == expected
+    ratio = expected / (n_images * n_pixels)
+    return report(passed, f"that is {ratio:.1%} of the raw pixels.", hint)

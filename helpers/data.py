@@ -231,3 +231,48 @@ def sample_image_patches(n_patches, size=8, seed=0):
         c = rng.integers(img.shape[1] - size + 1)
         patches[i] = img[r : r + size, c : c + size].ravel()
     return patches
+
+
+# Notebook 03: autoencoders (noisy inputs for denoising, class-balanced label subsets) --------
+
+
+def add_gaussian_noise(x, std, seed=0, clip=True):
+    """``x`` plus independent Gaussian noise of standard deviation ``std`` on every entry.
+
+    The corruption of a denoising autoencoder: returns a new float32 array of ``x``'s shape,
+    clipped to [0, 1] when ``clip`` is true (pixels stay pixels); ``x`` itself is not changed.
+    ``seed`` is an integer (the same seed gives the same noise) or a ``numpy.random.Generator``.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    std = float(std)
+    if not np.isfinite(std) or std < 0:
+        raise ValueError(f"The noise level std must be a finite number >= 0, got {std}.")
+    noisy = x + np.float32(std) * np.random.default_rng(seed).standard_normal(x.shape, dtype=np.float32)
+    return np.clip(noisy, 0.0, 1.0) if clip else noisy
+
+
+def balanced_subset(x, y, n, seed=0):
+    """``n`` examples with the classes of ``y`` as equally represented as possible.
+
+    Every class gets ``n // k`` examples (``k`` classes), and ``n % k`` randomly chosen classes one
+    more; within a class the examples are drawn at random (fixed by ``seed``). Returns
+    ``(x, y)`` subsets in the original order, as ``subset`` does. For a semi-supervised demo
+    with few labels, so that 100 labels means 10 of each digit.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or len(x) != len(y):
+        raise ValueError(f"balanced_subset needs integer labels of shape (n,) for {len(x)} examples, got {y.shape}.")
+    classes, counts = np.unique(y, return_counts=True)
+    if not 1 <= n <= len(y):
+        raise ValueError(f"n must lie in 1..{len(y)}, got {n}.")
+    rng = np.random.default_rng(seed)
+    wanted = np.full(len(classes), n // len(classes))
+    wanted[rng.choice(len(classes), size=n % len(classes), replace=False)] += 1
+    if np.any(wanted > counts):
+        short = classes[np.argmax(wanted - counts)]
+        raise ValueError(f"Class {short} has too few examples for a balanced subset of {n}.")
+    keep = np.concatenate(
+        [rng.choice(np.flatnonzero(y == c), size=k, replace=False) for c, k in zip(classes, wanted)]
+    )
+    keep = np.sort(keep)
+    return x[keep], y[keep]

@@ -136,3 +136,65 @@ def decision_regions(predict, X, y, resolution=200, margin=0.25, title=None, ax=
     if title:
         ax.set_title(title)
     return fig
+
+
+# Notebook 03: rows of images with labels, 2-d codes ------------------------------------------
+
+
+def image_rows(rows, n=10, title=None, ax=None, image_shape=None, vmin=0.0, vmax=1.0, cmap="gray"):
+    """Several rows of images, one per entry of ``rows``, each named at its left.
+
+    ``rows`` maps a label (say "original", "h = 32") to images (k, h, w) or flat rows
+    (k, h*w); the first ``n`` of each are drawn. Every row must hold at least ``n`` images
+    (or all rows the same number, when there are fewer than ``n``).
+    """
+    if not rows:
+        raise ValueError("image_rows needs at least one named row of images.")
+    arrays = [_as_images(images, image_shape) for images in rows.values()]
+    n = min(n, min(len(a) for a in arrays))
+    if n == 0:
+        raise ValueError("Every row needs at least one image.")
+    shapes = {a.shape[1:] for a in arrays}
+    if len(shapes) > 1:
+        raise ValueError(f"All rows must hold images of one shape, got {sorted(shapes)}.")
+    h, w = arrays[0].shape[1:]
+    both = np.concatenate([a[:n] for a in arrays])
+    own_figure = ax is None
+    fig, ax = _figure_and_axes(ax, figsize=(0.6 * n * w / 28 + 1.4, 0.6 * len(arrays) * h / 28 + 0.5))
+    pad = 1
+    ax.imshow(tile_images(both, ncols=n, pad=pad, pad_value=vmax), cmap=cmap, vmin=vmin, vmax=vmax,
+              interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([r * (h + pad) + (h - 1) / 2 for r in range(len(arrays))], [str(label) for label in rows])
+    ax.tick_params(axis="y", length=0)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if title:
+        ax.set_title(title)
+    if own_figure:
+        fig.tight_layout()  # room for the row labels
+    return fig
+
+
+def latent_scatter(codes, labels, title=None, ax=None, size=4, alpha=0.6):
+    """Two-dimensional codes (n, 2) as points coloured by their integer labels (n,), with a legend."""
+    codes = np.asarray(codes, dtype=np.float64)
+    labels = np.asarray(labels)
+    if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) != len(labels):
+        raise ValueError(
+            f"latent_scatter needs codes of shape (n, 2) and labels of shape (n,), "
+            f"got {codes.shape} and {labels.shape}."
+        )
+    fig, ax = _figure_and_axes(ax, figsize=(5.0, 4.5))
+    cmap = plt.get_cmap("tab10", 10)
+    for label in np.unique(labels):
+        mine = labels == label
+        ax.scatter(codes[mine, 0], codes[mine, 1], s=size, alpha=alpha, color=cmap(int(label) % 10), label=str(label),
+                   linewidths=0)
+    ax.set_xlabel("$z_1$")
+    ax.set_ylabel("$z_2$")
+    ax.legend(markerscale=3, fontsize=8, loc="best", ncol=2, framealpha=0.8)
+    if title:
+        ax.set_title(title)
+    return fig

@@ -153,3 +153,112 @@ def loss_comparison(families, delta=1.0):
         "delta": W.FloatSlider(description="δ", min=0.1, max=3.0, step=0.1, value=delta, continuous_update=True),
     }
     return LiveFigure(lambda **values: loss_view(families, **values), controls)
+
+
+# Notebook 03: autoencoders: reconstructions by bottleneck size, denoising ---------------------
+
+
+def _squared_errors(originals, reconstructed):
+    """Sum of squared differences over each image's pixels: one number per image."""
+    originals = np.asarray(originals, dtype=np.float64)
+    reconstructed = np.asarray(reconstructed, dtype=np.float64)
+    return ((originals - reconstructed) ** 2).reshape(len(originals), -1).sum(axis=1)
+
+
+def reconstruction_view(images, reconstructions, index, size):
+    """One image, its reconstruction by the model named ``size``, and every model's error on it.
+
+    ``images`` holds n images ((n, h, w) or flat rows (n, h*w)); ``reconstructions`` maps a
+    model's name (a bottleneck size, say) to its reconstructions of the same n images.
+    Returns ``(figure, text)``.
+    """
+    if size not in reconstructions:
+        raise KeyError(f"No reconstructions for {size!r}; there are {list(reconstructions)}.")
+    if not 0 <= index < len(images):
+        raise IndexError(f"index {index} is outside 0..{len(images) - 1}.")
+    original = np.asarray(images[index : index + 1])
+    errors = {name: float(_squared_errors(original, np.asarray(rec)[index : index + 1])[0])
+              for name, rec in reconstructions.items()}
+    reconstructed = np.asarray(reconstructions[size])[index : index + 1]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 2.8), gridspec_kw={"width_ratios": [1.2, 1]})
+    plots.image_grid(np.concatenate([original, reconstructed]), ncols=2, ax=left,
+                     title=f"image {index}  |  {size}")
+    names = [str(name) for name in errors]
+    colours = ["tab:orange" if name == size else "tab:blue" for name in errors]
+    right.bar(names, list(errors.values()), color=colours)
+    right.set_ylabel("squared error")
+    right.set_title("this image, every model")
+    right.tick_params(axis="x", labelsize=8, labelrotation=30)
+    fig.tight_layout()
+    text = f"test image {index}: squared error <b>{errors[size]:.2f}</b> with {size} (sum over pixels)"
+    return fig, text
+
+
+def reconstruction_explorer(images, reconstructions):
+    """A slider for the image and a choice of model over ``reconstruction_view``."""
+    controls = {
+        "index": W.IntSlider(description="test image", min=0, max=len(images) - 1, value=0, continuous_update=False),
+        "size": _choice("model", list(reconstructions), list(reconstructions)[0]),
+    }
+    return LiveFigure(lambda **values: reconstruction_view(images, reconstructions, **values), controls)
+
+
+def denoising_view(images, denoisers, noise, model, seed=0):
+    """Corrupt ``images`` with Gaussian noise of standard deviation ``noise`` (clipped to [0, 1]) and
+    clean them with ``denoisers[model]``, a function from a batch of images to its reconstructions.
+
+    Draws three rows (clean, noisy, denoised) and returns ``(figure, text)`` with the mean
+    squared error per image of the noisy and of the denoised images against the clean ones.
+    """
+    from . import data
+
+    if model not in denoisers:
+        raise KeyError(f"No denoiser named {model!r}; there are {list(denoisers)}.")
+    images = np.asarray(images, dtype=np.float32)
+    noisy = data.add_gaussian_noise(images, noise, seed=seed)
+    cleaned = np.asarray(denoisers[model](noisy)).reshape(images.shape)
+    noisy_error = _squared_errors(images, noisy).mean()
+    cleaned_error = _squared_errors(images, cleaned).mean()
+    fig = plots.image_rows({"clean": images, f"noise σ = {noise:g}": noisy, "denoised": cleaned}, n=len(images),
+                           title=f"denoised by: {model}")
+    text = (
+        f"squared error per image against the clean digits: noisy input {noisy_error:.1f}, "
+        f"denoised <b>{cleaned_error:.1f}</b>"
+    )
+    return fig, text
+
+
+def denoising_explorer(images, denoisers, noise_levels=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)):
+    """A noise-level slider and a choice of denoiser over ``denoising_view``."""
+    controls = {
+        "noise": _choice("input noise σ", list(noise_levels), noise_levels[len(noise_levels) // 2]),
+        "model": W.Dropdown(description="denoiser", options=list(denoisers), style={"description_width": "initial"}),
+    }
+    return LiveFigure(lambda **values: denoising_view(images, denoisers, **values), controls)
+
+
+# Notebook 04: reconstructions of several models by code size -----------------------------------
+
+
+def compare_reconstructions_view(originals, reconstructions, errors, k):
+    """The same images reconstructed by every model that has a code of size ``k``.
+
+    ``reconstructions[model][k]`` holds a model's reconstructions of ``originals`` (same shape)
+    and ``errors[model][k]`` its error on the whole test set; models without size ``k`` are
+    left out. Returns ``(figure, text)``.
+    """
+    rows = {"original": originals}
+    rows.update({f"{model}, K = {k}": by_k[k] for model, by_k in reconstructions.items() if k in by_k})
+    fig = plots.image_rows(rows, n=len(originals))
+    text = f"K = {k}, test error per image: " + ", ".join(
+        f"{model} <b>{by_k[k]:.2f}</b>" for model, by_k in errors.items() if k in by_k
+    )
+    return fig, text
+
+
+def compare_reconstructions(originals, reconstructions, errors, k_choices, k):
+    """A slider over the code sizes ``k_choices`` for ``compare_reconstructions_view``."""
+    controls = {"k": _choice("code size K", list(k_choices), k)}
+    return LiveFigure(
+        lambda **values: compare_reconstructions_view(originals, reconstructions, errors, **values), controls
+    )

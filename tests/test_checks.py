@@ -179,3 +179,28 @@ def test_layers_to_explode(capsys):
     out = assert_hint(checks.check_layers_to_explode(17.04, factor=1.5, threshold=1000), capsys)
     assert "18" not in out
     assert_passed(checks.check_layers_to_explode(10, factor=2, threshold=1000), capsys)  # 2^10 = 1024 > 1000
+
+
+# Notebook 04 ----------------------------------------------------------------------------------
+
+
+def test_discarded_variance(capsys):
+    assert_passed(checks.check_discarded_variance(2.0, eigenvalues=[5, 3, 1.5, 0.5], k=2), capsys)
+    assert_passed(checks.check_discarded_variance(2.0, eigenvalues=[0.5, 5, 1.5, 3], k=2), capsys)  # any order
+    out = assert_hint(checks.check_discarded_variance(8.0, eigenvalues=[5, 3, 1.5, 0.5], k=2), capsys)  # the kept ones
+    assert "2.0" not in out
+    assert_hint(checks.check_discarded_variance(..., eigenvalues=[5, 3, 1.5, 0.5], k=2), capsys)
+
+
+def test_principal_angle(capsys):
+    assert_passed(checks.check_principal_angle(45.0, u=[1, 0], v=[1, 1]), capsys)
+    assert_passed(checks.check_principal_angle(0.0, u=[1, 1], v=[-2, -2]), capsys)  # lines, not directions
+    out = assert_hint(checks.check_principal_angle(np.pi / 4, u=[1, 0], v=[1, 1]), capsys)  # radians
+    assert "45" not in out
+
+
+def test_pca_storage(capsys):
+    out = assert_passed(checks.check_pca_storage(324_304, n_images=10_000, n_pixels=784, k=30), capsys)
+    assert "4.1%" in out
+    out = assert_hint(checks.check_pca_storage(300_000, n_images=10_000, n_pixels=784, k=30), capsys)  # codes only
+    assert "324" not in out

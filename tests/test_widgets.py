@@ -224,3 +224,19 @@ def test_loss_comparison_widget_moves_delta_and_family():
     assert "δ = 0.5" in demo.last_text
     demo.controls["family"].value = "binary"
     assert demo.last_text.startswith("binary: hinge")
+
+
+# Notebook 04: reconstructions by code size ------------------------------------------------------
+
+
+def test_compare_reconstructions_shows_only_models_with_that_size():
+    originals = np.zeros((3, 16))
+    reconstructions = {"PCA": {2: np.ones((3, 16)), 5: np.ones((3, 16))}, "deep": {2: np.full((3, 16), 0.5)}}
+    errors = {"PCA": {2: 9.0, 5: 4.0}, "deep": {2: 3.0}}
+    fig, text = widgets.compare_reconstructions_view(originals, reconstructions, errors, k=2)
+    assert isinstance(fig, Figure)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["original", "PCA, K = 2", "deep, K = 2"]
+    assert "PCA <b>9.00</b>" in text and "deep <b>3.00</b>" in text
+    demo = widgets.compare_reconstructions(originals, reconstructions, errors, k_choices=[2, 5], k=2)
+    demo.controls["k"].value = 5
+    assert demo.last_text == "K = 5, test error per image: PCA <b>4.00</b>"

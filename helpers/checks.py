@@ -313,3 +313,88 @@ def check_pca_storage(answer, n_images, n_pixels, k):
     passed = float(answer) == expected
     ratio = expected / (n_images * n_pixels)
     return report(passed, f"that is {ratio:.1%} of the raw pixels.", hint)
+
+
+# Notebook 05: CNN arithmetic, parameter sharing, pooling ---------------------------------------
+
+
+def check_conv_volume(answer, input_shape, f, s, p, n_filters):
+    """Exercise: the output volume ``(height, width, depth)`` of a convolution with ``n_filters``
+    filters of size ``f``, stride ``s`` and padding ``p`` on an ``input_shape = (h, w, d)`` volume."""
+    hint = "width and height are (w - f + 2p)/s + 1 each; what sets the depth of the output?"
+    if _unanswered(answer):
+        return report(False, "", hint)
+    h, w, _ = input_shape
+    expected = ((h - f + 2 * p) // s + 1, (w - f + 2 * p) // s + 1, n_filters)
+    try:
+        got = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return report(False, "", f"answer with three whole numbers (height, width, depth). {hint}")
+    if len(got) != 3:
+        return report(False, "", f"answer with three numbers (height, width, depth), not {len(got)}. {hint}")
+    if got[:2] == expected[:2] and got[2] != expected[2]:
+        return report(False, "", "the width and height are right; the depth is not the input's depth.")
+    passed = got == expected
+    return report(passed, f"{'x'.join(map(str, got))}: one {got[0]}x{got[1]} map per filter.", hint)
+
+
+def check_shared_and_unshared_parameters(answer, input_shape, f, s, p, n_filters):
+    """Exercise: ``(with sharing, without sharing)``, the parameters of that convolution and of a
+    locally connected layer with the same output volume (each neuron its own weights and bias)."""
+    hint = ("with sharing, each filter has f*f*d weights and one bias; without, every neuron of the output "
+            "volume has its own f*f*d weights and bias.")
+    if _unanswered(answer):
+        return report(False, "", hint)
+    h, w, d = input_shape
+    h_out, w_out = (h - f + 2 * p) // s + 1, (w - f + 2 * p) // s + 1
+    expected = ((f * f * d + 1) * n_filters, h_out * w_out * n_filters * (f * f * d + 1))
+    try:
+        got = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return report(False, "", f"answer with two whole numbers, (with sharing, without sharing). {hint}")
+    if len(got) != 2:
+        return report(False, "", f"answer with two numbers, (with sharing, without sharing). {hint}")
+    if got[0] == expected[0] and got[1] != expected[1]:
+        return report(False, "", "the count with sharing is right; now give every output neuron its own filter.")
+    if got[1] == expected[1] and got[0] != expected[0]:
+        return report(False, "", "the count without sharing is right; with sharing, count one filter per depth "
+                                 "slice, bias included.")
+    passed = got == expected
+    return report(passed, f"sharing saves a factor of {expected[1] // expected[0]:,d} = {h_out}x{w_out} positions.",
+                  hint)
+
+
+def check_receptive_field(answer, n_layers, f):
+    """Exercise: the side of the input region that one neuron sees after ``n_layers`` stacked
+    ``f`` x ``f`` convolutions with stride 1."""
+    hint = "each stride-1 layer widens the region by f - 1 pixels: start from one pixel and add."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    passed = float(answer) == 1 + n_layers * (f - 1)
+    return report(passed, f"{n_layers} layers of {f}x{f} see as far as one {int(answer)}x{int(answer)} filter, "
+                          f"with fewer parameters and more nonlinearities.", hint)
+
+
+def check_max_pool(max_pool):
+    """Exercise: ``max_pool(x, f, s)`` returns the max pooling of one volume ``x`` (h, w, d) over
+    f x f windows with stride ``s``: shape ((h - f)/s + 1, (w - f)/s + 1, d)."""
+    hint = ("output pixel (i, j) of depth slice c is the largest value in the window x[i*s : i*s + f, "
+            "j*s : j*s + f, c]; pooling works on every depth slice separately.")
+    if _unanswered(max_pool):
+        return report(False, "", hint)
+    from . import cnn
+
+    rng = np.random.default_rng(7)
+    for (h, w, d), f, s in (((4, 4, 1), 2, 2), ((7, 7, 3), 3, 2), ((6, 8, 2), 2, 1), ((9, 9, 4), 3, 3)):
+        x = rng.normal(size=(h, w, d))
+        expected = cnn.pool2d(x[None], f, s, kind="max")[0]
+        got, problem = _call_student(max_pool, x.copy(), f, s)
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != expected.shape:
+            return report(False, "", f"for x of shape {x.shape}, f={f}, s={s} the result has shape {expected.shape}, "
+                                     f"yours {got.shape}. {hint}")
+        if not np.allclose(got, expected):
+            return report(False, "", hint)
+    return report(True, "each depth slice is pooled on its own, window by window.", hint)

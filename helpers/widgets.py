@@ -262,3 +262,64 @@ def compare_reconstructions(originals, reconstructions, errors, k_choices, k):
     return LiveFigure(
         lambda **values: compare_reconstructions_view(originals, reconstructions, errors, **values), controls
     )
+
+
+# Notebook 05: CNN arithmetic: an architecture designer -----------------------------------------
+
+
+def architecture_view(size, depth, layers_text):
+    """Every layer's volume and parameter count for a ``size`` x ``size`` x ``depth`` input and
+    the layers written in ``layers_text`` (one per line, see ``helpers.cnn.parse_layers``).
+
+    Layers that do not fit are flagged in words, never by a traceback. Returns
+    ``(figure, text)``: bars of neurons and parameters per layer, and the table as HTML.
+    """
+    import html
+
+    from . import cnn
+
+    try:
+        layers = cnn.parse_layers(layers_text)
+        rows = cnn.volume_table((size, size, depth), layers, strict=False)
+    except ValueError as err:
+        fig, ax = plt.subplots(figsize=(8, 1))
+        ax.set_axis_off()
+        ax.text(0.0, 0.5, "cannot read the layers (see the message above)", va="center")
+        return fig, f"<b>Cannot read the layers.</b> {html.escape(str(err))}"
+    names = [f"{i} {row['layer']}" for i, row in enumerate(rows)]
+    bad = [row["shape"] is None for row in rows]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(rows) + 1.2), sharey=True)
+    for ax, key, title in ((axes[0], "neurons", "neurons (output volume)"), (axes[1], "params", "parameters")):
+        values = [0 if b else row[key] for row, b in zip(rows, bad)]
+        colours = ["tab:red" if b else "tab:blue" for b in bad]
+        ax.barh(range(len(rows)), [max(v, 0.5) for v in values], color=colours)
+        ax.set_xscale("log")
+        ax.set_title(title)
+        for i, (v, b) in enumerate(zip(values, bad)):
+            ax.text(1, i, " does not fit" if b and not rows[i]["error"].startswith("not computed") else
+                    ("" if b else f" {v:,d}"), va="center", fontsize=8, color="tab:red" if b else "black")
+    axes[0].set_yticks(range(len(rows)), names, fontsize=8)
+    axes[0].invert_yaxis()
+    fig.tight_layout()
+    table = f"<pre style='font-size:11px'>{html.escape(cnn.format_table(rows))}</pre>"
+    failing = [(i, row) for i, row in enumerate(rows) if row["error"] and not row["error"].startswith("not computed")]
+    if failing:
+        i, row = failing[0]
+        verdict = f"<b>Layer {i} ({html.escape(row['layer'])}) does not fit.</b> {html.escape(row['error'])}"
+    else:
+        out = "x".join(map(str, rows[-1]["shape"]))
+        verdict = (f"<b>All {len(layers)} layers fit</b>: output {out}, "
+                   f"{sum(r['params'] for r in rows):,d} parameters "
+                   f"({sum(r['params_unshared'] for r in rows):,d} without sharing).")
+    return fig, verdict + table
+
+
+def architecture_designer(layers_text, size=32, depth=3):
+    """An input-size slider, a depth choice and an editable list of layers over ``architecture_view``."""
+    controls = {
+        "size": W.IntSlider(description="input size", min=4, max=256, value=size, continuous_update=False),
+        "depth": W.Dropdown(description="depth", options=[1, 3], value=depth, layout=W.Layout(width="140px")),
+        "layers_text": W.Textarea(description="layers", value=layers_text, continuous_update=False,
+                                  layout=W.Layout(width="300px", height="180px")),
+    }
+    return LiveFigure(architecture_view, controls)

@@ -1,0 +1,414 @@
+"""CNN arithmetic: output sizes, parameter counts, layer-by-layer volume tables, im2col.
+
+Sizes follow the lecture (CS231n): a layer sees an input volume of width ``w``, height ``h``
+and depth ``d``; a convolution has ``k`` filters of size ``f`` x ``f``, stride ``s`` and zero
+padding ``p``, and gives an output of width ``(w - f + 2p) / s + 1``, depth ``k``. Pooling has
+no padding: ``(w - f) / s + 1``. A configuration that does not fit (a non-integer or
+non-positive result) is refused with a ``ValueError`` that says why and what would fit.
+
+Arrays are channels-last, as in Keras: images ``(n, h, w, d)``, kernels ``(f, f, d, k)``.
+"""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+# Output sizes ---------------------------------------------------------------------------------
+
+
+def _check_int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a whole number, got {value!r}.")
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}, got {value}.")
+    return int(value)
+
+
+def _nearest(values, target, n=3):
+    """Up to ``n`` of ``values`` nearest to ``target``, in increasing order."""
+    return sorted(sorted(values, key=lambda v: (abs(v - target), v))[:n])
+
+
+def _fits(w, f, s, p):
+    span = w - f + 2 * p
+    return span >= 0 and span % s == 0
+
+
+def conv_output_size(w, f, s=1, p=0):
+    """Output width (or height) of a convolution: ``(w - f + 2p) / s + 1``.
+
+    ``w`` input width, ``f`` filter size, ``s`` stride, ``p`` zero padding on each side (all
+    whole numbers). Raises ``ValueError`` when the filter does not fit the padded input or the
+    strides do not tile it exactly, naming the nearest strides and paddings that would.
+    """
+    w, f = _check_int("input size w", w, 1), _check_int("filter size f", f, 1)
+    s, p = _check_int("stride s", s, 1), _check_int("padding p", p, 0)
+    span = w - f + 2 * p
+    if span >= 0 and span % s == 0:
+        return span // s + 1
+    setting = f"w={w}, f={f}, s={s}, p={p}"
+    if span < 0:
+        why = f"the {f}x{f} filter is larger than the padded input ({w} + 2*{p} = {w + 2 * p})"
+    else:
+        why = f"(w - f + 2p)/s + 1 = ({w} - {f} + 2*{p})/{s} + 1 = {span / s + 1:.4g} is not a whole number"
+    strides = [t for t in range(1, max(span, 1) + 1) if _fits(w, f, t, p)]
+    paddings = [q for q in range(0, f + 1) if _fits(w, f, s, q)]
+    advice = []
+    if strides:
+        advice.append(f"with p={p}, strides that fit: " + ", ".join(
+            f"s={t} (output {(span // t) + 1})" for t in _nearest(strides, s)))
+    if paddings:
+        advice.append(f"with s={s}, paddings that fit: " + ", ".join(
+            f"p={q} (output {(w - f + 2 * q) // s + 1})" for q in _nearest(paddings, p)))
+    sizes = [g for g in range(1, w + 2 * p + 1) if _fits(w, g, s, p)]
+    if sizes:
+        advice.append(f"with s={s} and p={p}, filter sizes that fit: " + ", ".join(
+            f"f={g} (output {(w - g + 2 * p) // s + 1})" for g in _nearest(sizes, f)))
+    advice = "; ".join(advice) if advice else "no stride, padding or filter size nearby fits"
+    raise ValueError(f"Convolution {setting} does not fit: {why}. {advice[0].upper() + advice[1:]}.")
+
+
+def pool_output_size(w, f=2, s=2):
+    """Output width (or height) of pooling (no padding): ``(w - f) / s + 1``.
+
+    Raises ``ValueError`` when the window does not fit or the strides do not tile the input,
+    naming the nearest strides and window sizes that would.
+    """
+    w, f, s = _check_int("input size w", w, 1), _check_int("pool size f", f, 1), _check_int("stride s", s, 1)
+    span = w - f
+    if span >= 0 and span % s == 0:
+        return span // s + 1
+    setting = f"w={w}, f={f}, s={s}"
+    if span < 0:
+        why = f"the {f}x{f} window is larger than the input ({w})"
+    else:
+        why = f"(w - f)/s + 1 = ({w} - {f})/{s} + 1 = {span / s + 1:.4g} is not a whole number"
+    advice = []
+    strides = [t for t in range(1, max(span, 1) + 1) if _fits(w, f, t, 0)]
+    sizes = [g for g in range(1, w + 1) if _fits(w, g, s, 0)]
+    if strides:
+        advice.append(f"with f={f}, strides that fit: " + ", ".join(
+            f"s={t} (output {span // t + 1})" for t in _nearest(strides, s)))
+    if sizes:
+        advice.append(f"with s={s}, window sizes that fit: " + ", ".join(
+            f"f={g} (output {(w - g) // s + 1})" for g in _nearest(sizes, f)))
+    advice = "; ".join(advice)
+    raise ValueError(f"Pooling {setting} does not fit: {why}. {advice[0].upper() + advice[1:]}.")
+
+
+def framework_output_size(w, f, s=1, padding="valid"):
+    """What Keras/TensorFlow give for any sizes: ``'valid'`` (no padding) drops the positions
+    that do not fit, ``floor((w - f)/s) + 1``; ``'same'`` pads (the extra pixel, if any, at the
+    right/bottom) so that the output is ``ceil(w / s)``."""
+    w, f, s = _check_int("input size w", w, 1), _check_int("filter size f", f, 1), _check_int("stride s", s, 1)
+    if padding == "valid":
+        if f > w:
+            raise ValueError(f"With padding='valid' the {f}x{f} filter does not fit an input of {w}.")
+        return (w - f) // s + 1
+    if padding == "same":
+        return -(-w // s)
+    raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
+
+
+def same_padding(w, f, s=1):
+    """The zero padding ``'same'`` adds to width ``w``: ``(before, after)``, after >= before."""
+    out = framework_output_size(w, f, s, "same")
+    total = max((out - 1) * s + f - w, 0)
+    return total // 2, total - total // 2
+
+
+# Parameters -----------------------------------------------------------------------------------
+
+
+def conv_parameters(f, d_in, n_filters, bias=True):
+    """Parameters of a convolution with sharing: ``(f*f*d_in + 1) * n_filters``."""
+    return (f * f * d_in + int(bias)) * n_filters
+
+
+def locally_connected_parameters(w_out, h_out, f, d_in, n_filters, bias=True):
+    """Parameters without sharing (a locally connected layer): every one of the
+    ``w_out * h_out * n_filters`` output neurons has its own ``f*f*d_in`` weights and bias."""
+    return w_out * h_out * n_filters * (f * f * d_in + int(bias))
+
+
+def dense_parameters(n_in, n_out, bias=True):
+    """Parameters of a fully connected layer: ``(n_in + 1) * n_out``."""
+    return (n_in + int(bias)) * n_out
+
+
+# Layers and volume tables ---------------------------------------------------------------------
+
+KINDS = ("conv", "relu", "maxpool", "avgpool", "fc")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: ``kind`` is 'conv' (``k`` filters, ``f``, ``s``, ``p``), 'relu', 'maxpool' or
+    'avgpool' (``f``, ``s``), or 'fc' (``k`` units)."""
+
+    kind: str
+    k: int = 0
+    f: int = 0
+    s: int = 1
+    p: int = 0
+
+    def __str__(self):
+        if self.kind == "conv":
+            return f"CONV {self.f}x{self.f}/{self.s} p{self.p} x{self.k}"
+        if self.kind in ("maxpool", "avgpool"):
+            return f"{self.kind[:3].upper()}POOL {self.f}x{self.f}/{self.s}"
+        if self.kind == "fc":
+            return f"FC {self.k}"
+        return self.kind.upper()
+
+
+def conv(k, f=3, s=1, p=0):
+    """A convolution layer of ``k`` filters, ``f`` x ``f``, stride ``s``, padding ``p``."""
+    return Layer("conv", k=k, f=f, s=s, p=p)
+
+
+def relu():
+    """An elementwise ReLU (same volume, no parameters)."""
+    return Layer("relu")
+
+
+def pool(f=2, s=2, kind="max"):
+    """Max (or ``kind='avg'``) pooling over ``f`` x ``f`` windows with stride ``s``."""
+    if kind not in ("max", "avg"):
+        raise ValueError(f"pool kind must be 'max' or 'avg', got {kind!r}.")
+    return Layer(f"{kind}pool", f=f, s=s)
+
+
+def fc(k):
+    """A fully connected layer of ``k`` units (its input volume is flattened)."""
+    return Layer("fc", k=k)
+
+
+def pattern(n_conv, m_blocks, k_fc, filters, fc_units, n_classes, f=3, pooling=True):
+    """The lecture's pattern INPUT -> [[CONV -> RELU]*N -> POOL?]*M -> [FC -> RELU]*K -> FC.
+
+    ``filters`` gives each block's number of filters (a list of M, or one number for all);
+    convolutions are ``f`` x ``f``, stride 1, padded to keep the size; pooling is 2x2/2.
+    """
+    filters = list(filters) if isinstance(filters, (list, tuple)) else [filters] * m_blocks
+    if len(filters) != m_blocks:
+        raise ValueError(f"filters needs one number per block, {m_blocks}, got {len(filters)}.")
+    layers = []
+    for block in range(m_blocks):
+        for _ in range(n_conv):
+            layers += [conv(filters[block], f=f, s=1, p=(f - 1) // 2), relu()]
+        if pooling:
+            layers.append(pool(2, 2))
+    for _ in range(k_fc):
+        layers += [fc(fc_units), relu()]
+    return layers + [fc(n_classes)]
+
+
+_LINE = re.compile(r"^\s*(conv|relu|maxpool|avgpool|pool|fc)\b(.*)$", re.IGNORECASE)
+
+
+def parse_layers(text):
+    """Layers from text, one per line (or separated by ';'), e.g.::
+
+        conv 32 f=3 s=1 p=1
+        relu
+        maxpool f=2 s=2
+        fc 10
+
+    Blank lines and ``#`` comments are skipped. Raises ``ValueError`` naming the line.
+    """
+    layers = []
+    lines = [part for line in str(text).splitlines() for part in line.split(";")]
+    for number, raw in enumerate(lines, start=1):
+        line = raw.split("#")[0].strip()
+        if not line:
+            continue
+        match = _LINE.match(line)
+        if not match:
+            raise ValueError(f"Line {number} ({line!r}): start with conv, relu, maxpool, avgpool or fc.")
+        kind = match.group(1).lower()
+        kind = "maxpool" if kind == "pool" else kind
+        options, count = {}, None
+        for token in match.group(2).split():
+            key, _, value = token.partition("=")
+            try:
+                if value:
+                    options[key.lower()] = int(value)
+                elif count is None:
+                    count = int(key)
+                else:
+                    raise ValueError
+            except ValueError:
+                raise ValueError(
+                    f"Line {number} ({line!r}): write e.g. 'conv 32 f=3 s=1 p=1', 'maxpool f=2 s=2' or 'fc 10'."
+                ) from None
+        unknown = set(options) - {"f", "s", "p", "k"}
+        if unknown:
+            raise ValueError(f"Line {number} ({line!r}): unknown option {sorted(unknown)}; use f, s, p (and k).")
+        k = options.get("k", count)
+        if kind in ("conv", "fc") and k is None:
+            raise ValueError(f"Line {number} ({line!r}): say how many {'filters' if kind == 'conv' else 'units'}, "
+                             f"e.g. '{kind} 32'.")
+        if kind == "conv":
+            layers.append(conv(k, f=options.get("f", 3), s=options.get("s", 1), p=options.get("p", 0)))
+        elif kind in ("maxpool", "avgpool"):
+            layers.append(pool(options.get("f", 2), options.get("s", options.get("f", 2)), kind=kind[:3]))
+        elif kind == "fc":
+            layers.append(fc(k))
+        else:
+            layers.append(relu())
+    return layers
+
+
+def layer_output(shape, layer):
+    """Output volume ``(h, w, d)`` of ``layer`` on an input volume ``shape = (h, w, d)``, and its
+    parameters with sharing and without (for a convolution, the locally connected count):
+    returns ``(shape, params, params_unshared)``. Raises ``ValueError`` if it does not fit."""
+    h, w, d = shape
+    if layer.kind == "conv":
+        k = _check_int("number of filters", layer.k, 1)
+        out_h = conv_output_size(h, layer.f, layer.s, layer.p)
+        out_w = out_h if w == h else conv_output_size(w, layer.f, layer.s, layer.p)
+        return ((out_h, out_w, k), conv_parameters(layer.f, d, k),
+                locally_connected_parameters(out_w, out_h, layer.f, d, k))
+    if layer.kind in ("maxpool", "avgpool"):
+        out_h = pool_output_size(h, layer.f, layer.s)
+        out_w = out_h if w == h else pool_output_size(w, layer.f, layer.s)
+        return (out_h, out_w, d), 0, 0
+    if layer.kind == "fc":
+        k = _check_int("number of units", layer.k, 1)
+        n = dense_parameters(h * w * d, k)
+        return (1, 1, k), n, n
+    if layer.kind == "relu":
+        return (h, w, d), 0, 0
+    raise ValueError(f"Unknown layer kind {layer.kind!r}; use one of {KINDS}.")
+
+
+def volume_table(input_shape, layers, strict=True):
+    """Every layer's output volume, neurons and parameters (with and without sharing).
+
+    ``input_shape`` is ``(h, w, d)``; ``layers`` a list of ``Layer``. Returns a list of dicts
+    with keys ``layer``, ``shape``, ``neurons``, ``params``, ``params_unshared`` and ``error``,
+    the input first. With ``strict=True`` a layer that does not fit raises ``ValueError``;
+    otherwise its row carries the reason in ``error`` and later rows have ``shape`` None.
+    """
+    h, w, d = (_check_int(name, v, 1) for name, v in zip(("height", "width", "depth"), input_shape))
+    rows = [dict(layer="INPUT", shape=(h, w, d), neurons=h * w * d, params=0, params_unshared=0, error=None)]
+    shape = (h, w, d)
+    for number, layer in enumerate(layers, start=1):
+        if shape is None:
+            rows.append(dict(layer=str(layer), shape=None, neurons=None, params=None, params_unshared=None,
+                             error="not computed: an earlier layer does not fit"))
+            continue
+        try:
+            shape, params, unshared = layer_output(shape, layer)
+        except ValueError as err:
+            if strict:
+                raise ValueError(f"Layer {number} ({layer}) on a {'x'.join(map(str, rows[-1]['shape']))} "
+                                 f"input: {err}") from None
+            rows.append(dict(layer=str(layer), shape=None, neurons=None, params=None, params_unshared=None,
+                             error=str(err)))
+            shape = None
+            continue
+        rows.append(dict(layer=str(layer), shape=shape, neurons=int(np.prod(shape)), params=params,
+                         params_unshared=unshared, error=None))
+    return rows
+
+
+def format_table(rows):
+    """A volume table (from ``volume_table``) as aligned text, with totals."""
+    lines = [f"{'#':>2}  {'layer':22s} {'volume':>14s} {'neurons':>11s} {'parameters':>12s} {'without sharing':>16s}"]
+    for number, row in enumerate(rows):
+        if row["shape"] is None:
+            why = "(not computed)" if row["error"].startswith("not computed") else f"DOES NOT FIT: {row['error']}"
+            lines.append(f"{number:>2}  {row['layer']:22s} {why}")
+            continue
+        volume = "x".join(map(str, row["shape"]))
+        lines.append(f"{number:>2}  {row['layer']:22s} {volume:>14s} {row['neurons']:>11,d} {row['params']:>12,d} "
+                     f"{row['params_unshared']:>16,d}")
+    good = [row for row in rows if row["shape"] is not None]
+    lines.append(f"{'':2}  {'total':22s} {'':>14s} {sum(r['neurons'] for r in good[1:]):>11,d} "
+                 f"{sum(r['params'] for r in good):>12,d} {sum(r['params_unshared'] for r in good):>16,d}")
+    return "\n".join(lines)
+
+
+def to_keras(input_shape, layers, name=None):
+    """The same layers as a ``keras.Sequential`` (padding as ``ZeroPadding2D`` then a 'valid'
+    ``Conv2D``; a ``Flatten`` before each FC), for checking the table and for training."""
+    import keras
+
+    volume_table(input_shape, layers)  # refuse what does not fit, with the reason
+    model_layers = [keras.Input(shape=tuple(input_shape))]
+    flat = False
+    for layer in layers:
+        if layer.kind == "conv":
+            if layer.p:
+                model_layers.append(keras.layers.ZeroPadding2D(layer.p))
+            model_layers.append(keras.layers.Conv2D(layer.k, layer.f, strides=layer.s, padding="valid"))
+        elif layer.kind == "relu":
+            model_layers.append(keras.layers.ReLU())
+        elif layer.kind == "maxpool":
+            model_layers.append(keras.layers.MaxPooling2D(layer.f, strides=layer.s))
+        elif layer.kind == "avgpool":
+            model_layers.append(keras.layers.AveragePooling2D(layer.f, strides=layer.s))
+        elif layer.kind == "fc":
+            if not flat:
+                model_layers.append(keras.layers.Flatten())
+                flat = True
+            model_layers.append(keras.layers.Dense(layer.k))
+    return keras.Sequential(model_layers, name=name)
+
+
+# Convolution and pooling in NumPy -------------------------------------------------------------
+
+
+def im2col(x, f, s=1, p=0):
+    """Every f x f x d patch of ``x`` (n, h, w, d), zero-padded by ``p``, taken with stride ``s``,
+    as a row: returns shape (n, h_out, w_out, f*f*d), each row in the order of a Keras kernel
+    ``(f, f, d, k)`` reshaped to ``(f*f*d, k)``."""
+    x = np.asarray(x)
+    if x.ndim != 4:
+        raise ValueError(f"im2col needs images of shape (n, h, w, d), got {x.shape}.")
+    h_out, w_out = conv_output_size(x.shape[1], f, s, p), conv_output_size(x.shape[2], f, s, p)
+    padded = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (f, f), axis=(1, 2))  # (n, H, W, d, f, f)
+    windows = windows[:, : (h_out - 1) * s + 1 : s, : (w_out - 1) * s + 1 : s]
+    return windows.transpose(0, 1, 2, 4, 5, 3).reshape(x.shape[0], h_out, w_out, f * f * x.shape[3])
+
+
+def conv2d_im2col(x, kernel, bias, s=1, p=0):
+    """Convolution (as in ``keras.layers.Conv2D``, a cross-correlation) by one matrix product:
+    ``x`` (n, h, w, d), ``kernel`` (f, f, d, k), ``bias`` (k,) -> (n, h_out, w_out, k)."""
+    kernel = np.asarray(kernel)
+    f, f2, d, k = kernel.shape
+    if f != f2 or np.shape(x)[-1] != d:
+        raise ValueError(f"Kernel {kernel.shape} must be (f, f, d, k) with d = input depth {np.shape(x)[-1]}.")
+    return im2col(x, f, s, p) @ kernel.reshape(f * f * d, k) + np.asarray(bias)
+
+
+def pool2d(x, f=2, s=2, kind="max"):
+    """Max or average pooling of ``x`` (n, h, w, d) over f x f windows with stride ``s``:
+    -> (n, h_out, w_out, d), refusing sizes that do not fit (see ``pool_output_size``)."""
+    x = np.asarray(x)
+    if x.ndim != 4:
+        raise ValueError(f"pool2d needs (n, h, w, d), got {x.shape}.")
+    h_out, w_out = pool_output_size(x.shape[1], f, s), pool_output_size(x.shape[2], f, s)
+    windows = np.lib.stride_tricks.sliding_window_view(x, (f, f), axis=(1, 2))
+    windows = windows[:, : (h_out - 1) * s + 1 : s, : (w_out - 1) * s + 1 : s]
+    if kind == "max":
+        return windows.max(axis=(-2, -1))
+    if kind == "avg":
+        return windows.mean(axis=(-2, -1))
+    raise ValueError(f"kind must be 'max' or 'avg', got {kind!r}.")
+
+
+def receptive_field(layers):
+    """Side of the input region one output neuron sees after ``layers`` (conv and pooling):
+    r = 1 + sum_l (f_l - 1) * (product of the earlier strides)."""
+    r, jump = 1, 1
+    for layer in layers:
+        if layer.kind in ("conv", "maxpool", "avgpool"):
+            r += (layer.f - 1) * jump
+            jump *= layer.s
+    return r

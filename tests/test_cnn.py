@@ -1,0 +1,248 @@
+"""helpers.cnn: the CNN arithmetic, checked against Keras' own layers over many random
+configurations, and the NumPy convolution and pooling against keras.layers with the same weights."""
+
+import keras
+import numpy as np
+import pytest
+
+from helpers import cnn
+
+RNG = np.random.default_rng(0)
+
+
+def random_fitting_conv(rng):
+    """A random (w, f, s, p) for which the output-size formula gives a whole number."""
+    while True:
+        w, f = int(rng.integers(1, 64)), int(rng.integers(1, 12))
+        s, p = int(rng.integers(1, 6)), int(rng.integers(0, 4))
+        if w - f + 2 * p >= 0 and (w - f + 2 * p) % s == 0:
+            return w, f, s, p
+
+
+CONV_CASES = [random_fitting_conv(RNG) + (int(RNG.integers(1, 5)), int(RNG.integers(1, 17))) for _ in range(150)]
+POOL_CASES = [(w, f, s) for w, f, s, p in (random_fitting_conv(RNG) for _ in range(400)) if p == 0][:100]
+
+
+# output sizes, by hand -------------------------------------------------------------------------
+
+
+def test_the_lectures_examples():
+    assert cnn.conv_output_size(7, 3, s=1, p=0) == 5
+    assert cnn.conv_output_size(7, 3, s=2, p=0) == 3
+    assert cnn.conv_output_size(227, 11, s=4, p=0) == 55
+    assert cnn.conv_output_size(32, 3, s=1, p=1) == 32  # f=3, s=1, p=1 keeps the size
+    assert cnn.conv_output_size(32, 5, s=1, p=2) == 32
+    assert cnn.pool_output_size(32, 2, 2) == 16
+    assert cnn.pool_output_size(55, 3, 2) == 27  # AlexNet's overlapping pooling
+    assert cnn.conv_parameters(11, 3, 96) == 34_944
+    assert cnn.locally_connected_parameters(55, 55, 11, 3, 96) == 105_705_600
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        ((7, 3, 3, 0), ["2.333", "s=1 (output 5)", "s=2 (output 3)", "p=1 (output 3)"]),
+        ((224, 11, 4, 0), ["54.25", "f=12 (output 54)", "s=3 (output 72)"]),
+        ((32, 3, 2, 0), ["15.5", "f=2 (output 16)"]),
+        ((4, 7, 1, 0), ["larger than the padded input", "p=3 (output 4)"]),
+    ],
+)
+def test_conv_that_does_not_fit_says_why_and_what_would(args, words):
+    with pytest.raises(ValueError) as info:
+        cnn.conv_output_size(*args)
+    message = str(info.value)
+    assert "does not fit" in message
+    for word in words:
+        assert word in message
+
+
+def test_pool_that_does_not_fit_says_why_and_what_would():
+    with pytest.raises(ValueError, match=r"15\.5 is not a whole number.*f=3 \(output 15\)"):
+        cnn.pool_output_size(31, 2, 2)
+    with pytest.raises(ValueError, match="larger than the input"):
+        cnn.pool_output_size(3, 5, 1)
+
+
+@pytest.mark.parametrize("bad", [(0, 3, 1, 0), (7, 0, 1, 0), (7, 3, 0, 0), (7, 3, 1, -1), (7.0, 3, 1, 0),
+                                 (7, 3, True, 0), ("7", 3, 1, 0)])
+def test_sizes_must_be_whole_numbers_in_range(bad):
+    with pytest.raises(ValueError, match="must be"):
+        cnn.conv_output_size(*bad)
+
+
+def test_fitting_configurations_are_exactly_those_the_formula_accepts():
+    for w in range(1, 20):
+        for f in range(1, 8):
+            for s in range(1, 5):
+                for p in range(3):
+                    fits = w - f + 2 * p >= 0 and (w - f + 2 * p) % s == 0
+                    if fits:
+                        assert cnn.conv_output_size(w, f, s, p) == (w - f + 2 * p) // s + 1
+                    else:
+                        with pytest.raises(ValueError):
+                            cnn.conv_output_size(w, f, s, p)
+
+
+def test_suggestions_really_fit():
+    import re
+
+    for w, f, s, p in [(7, 3, 3, 0), (224, 11, 4, 0), (32, 3, 2, 1), (100, 7, 3, 2)]:
+        with pytest.raises(ValueError) as info:
+            cnn.conv_output_size(w, f, s, p)
+        message = str(info.value)
+        for t, out in re.findall(r"s=(\d+) \(output (\d+)\)", message):
+            assert cnn.conv_output_size(w, f, int(t), p) == int(out)
+        for q, out in re.findall(r"p=(\d+) \(output (\d+)\)", message):
+            assert cnn.conv_output_size(w, f, s, int(q)) == int(out)
+        for g, out in re.findall(r"f=(\d+) \(output (\d+)\)", message):
+            assert cnn.conv_output_size(w, int(g), s, p) == int(out)
+
+
+# against Keras ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("w, f, s, p, d, k", CONV_CASES)
+def test_conv2d_shape_and_parameters_match_keras(w, f, s, p, d, k):
+    h = w + 1 if (w + 1 - f + 2 * p) % s == 0 else w  # some non-square inputs too
+    layer = keras.layers.Conv2D(k, f, strides=s, padding="valid")
+    padded = (None, h + 2 * p, w + 2 * p, d)
+    layer.build(padded)
+    assert layer.compute_output_shape(padded) == (
+        None, cnn.conv_output_size(h, f, s, p), cnn.conv_output_size(w, f, s, p), k)
+    assert layer.count_params() == cnn.conv_parameters(f, d, k)
+
+
+@pytest.mark.parametrize("w, f, s", POOL_CASES)
+@pytest.mark.parametrize("layer_class", [keras.layers.MaxPooling2D, keras.layers.AveragePooling2D])
+def test_pooling_shape_and_parameters_match_keras(layer_class, w, f, s):
+    layer = layer_class(f, strides=s, padding="valid")
+    layer.build((None, w, w, 3))
+    assert layer.compute_output_shape((None, w, w, 3)) == (None, cnn.pool_output_size(w, f, s),
+                                                            cnn.pool_output_size(w, f, s), 3)
+    assert layer.count_params() == 0
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_framework_sizes_for_any_input_match_keras(padding):
+    rng = np.random.default_rng(1)
+    for _ in range(100):
+        w, f, s = int(rng.integers(5, 80)), int(rng.integers(1, 6)), int(rng.integers(1, 5))
+        layer = keras.layers.Conv2D(2, f, strides=s, padding=padding)
+        assert layer.compute_output_shape((None, w, w, 1))[1] == cnn.framework_output_size(w, f, s, padding)
+
+
+def test_same_padding_puts_the_extra_pixel_after():
+    assert cnn.same_padding(32, 3, 1) == (1, 1)
+    assert cnn.same_padding(224, 11, 4) == (3, 4)
+    x = RNG.normal(size=(1, 13, 13, 2)).astype(np.float32)
+    layer = keras.layers.Conv2D(3, 4, strides=3, padding="same")
+    y = layer(x).numpy()
+    kernel, bias = (v.numpy() for v in layer.weights)
+    before, after = cnn.same_padding(13, 4, 3)
+    padded = np.pad(x, ((0, 0), (before, after), (before, after), (0, 0)))
+    np.testing.assert_allclose(cnn.conv2d_im2col(padded, kernel, bias, s=3), y, atol=1e-5)
+
+
+def test_volume_table_matches_a_keras_model_layer_by_layer():
+    layers = cnn.parse_layers("""
+        conv 8 f=5 s=1 p=2
+        relu
+        maxpool f=2 s=2
+        conv 16 f=4 s=2 p=1
+        relu
+        avgpool f=2 s=2
+        fc 20
+        relu
+        fc 10
+    """)
+    rows = cnn.volume_table((32, 32, 3), layers)
+    model = cnn.to_keras((32, 32, 3), layers)
+    assert model.count_params() == sum(row["params"] for row in rows)
+    keras_layers = [layer for layer in model.layers if not isinstance(layer, (keras.layers.ZeroPadding2D,
+                                                                                keras.layers.Flatten))]
+    assert len(keras_layers) == len(layers)
+    for row, layer in zip(rows[1:], keras_layers):
+        assert int(np.prod(layer.output.shape[1:])) == row["neurons"]
+        assert layer.count_params() == row["params"]
+
+
+def test_pattern_builds_the_lectures_shape():
+    layers = cnn.pattern(n_conv=2, m_blocks=2, k_fc=1, filters=[16, 32], fc_units=64, n_classes=10)
+    kinds = [layer.kind for layer in layers]
+    assert kinds == ["conv", "relu", "conv", "relu", "maxpool"] * 2 + ["fc", "relu", "fc"]
+    rows = cnn.volume_table((28, 28, 1), layers)
+    assert rows[-1]["shape"] == (1, 1, 10)
+    assert rows[10]["shape"] == (7, 7, 32)
+    with pytest.raises(ValueError, match="one number per block"):
+        cnn.pattern(1, 2, 0, [8], 10, 10)
+
+
+# volume tables and parsing ---------------------------------------------------------------------
+
+
+def test_volume_table_refuses_or_flags_a_layer_that_does_not_fit():
+    layers = [cnn.conv(8, 3, 1, 1), cnn.pool(2, 2), cnn.conv(4, 3, 2, 0), cnn.fc(10)]
+    with pytest.raises(ValueError, match=r"Layer 2 \(MAXPOOL 2x2/2\) on a 31x31x8 input"):
+        cnn.volume_table((31, 31, 3), layers)
+    rows = cnn.volume_table((31, 31, 3), layers, strict=False)
+    assert rows[1]["shape"] == (31, 31, 8)
+    assert rows[2]["shape"] is None and "15.5" in rows[2]["error"]
+    assert rows[4]["shape"] is None and rows[4]["error"].startswith("not computed")
+    text = cnn.format_table(rows)
+    assert "DOES NOT FIT" in text and "(not computed)" in text
+
+
+def test_parse_layers_reads_the_designers_text_and_names_bad_lines():
+    layers = cnn.parse_layers("conv 32 f=5 s=1 p=2  # first\nrelu; pool f=3 s=2\n\navgpool f=2\nfc k=10")
+    assert layers == [cnn.conv(32, 5, 1, 2), cnn.relu(), cnn.pool(3, 2), cnn.pool(2, 2, kind="avg"), cnn.fc(10)]
+    for text, match in [("dense 10", "Line 1"), ("conv f=3", "how many filters"), ("relu\nconv 8 q=2", "Line 2"),
+                        ("fc ten", "write e.g.")]:
+        with pytest.raises(ValueError, match=match):
+            cnn.parse_layers(text)
+
+
+def test_receptive_field():
+    assert cnn.receptive_field([cnn.conv(1, 3)] * 3) == 7
+    assert cnn.receptive_field([cnn.conv(1, 3), cnn.pool(2, 2), cnn.conv(1, 3)]) == 8
+
+
+# the NumPy convolution and pooling against keras.layers -----------------------------------------
+
+
+@pytest.mark.parametrize("h, w, d, k, f, s, p", [(7, 7, 1, 1, 3, 1, 0), (7, 7, 3, 2, 3, 2, 1), (9, 11, 2, 4, 3, 2, 0),
+                                                 (12, 12, 3, 5, 5, 1, 2), (8, 8, 4, 3, 1, 1, 0)])
+def test_im2col_convolution_matches_keras_conv2d(h, w, d, k, f, s, p):
+    rng = np.random.default_rng(h + w + k)
+    x = rng.normal(size=(2, h, w, d)).astype(np.float32)
+    layer = keras.layers.Conv2D(k, f, strides=s, padding="valid",
+                                bias_initializer=keras.initializers.RandomNormal(seed=1))
+    expected = layer(np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))).numpy()
+    kernel, bias = (v.numpy() for v in layer.weights)
+    np.testing.assert_allclose(cnn.conv2d_im2col(x, kernel, bias, s=s, p=p), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_im2col_rows_are_the_patches():
+    x = np.arange(2 * 5 * 5 * 2, dtype=float).reshape(2, 5, 5, 2)
+    cols = cnn.im2col(x, 3, s=2)
+    assert cols.shape == (2, 2, 2, 18)
+    np.testing.assert_array_equal(cols[1, 1, 0], x[1, 2:5, 0:3, :].ravel())
+
+
+def test_im2col_refuses_bad_input():
+    with pytest.raises(ValueError, match=r"\(n, h, w, d\)"):
+        cnn.im2col(np.zeros((5, 5)), 3)
+    with pytest.raises(ValueError, match="does not fit"):
+        cnn.im2col(np.zeros((1, 7, 7, 1)), 3, s=3)
+    with pytest.raises(ValueError, match="Kernel"):
+        cnn.conv2d_im2col(np.zeros((1, 7, 7, 2)), np.zeros((3, 3, 1, 4)), np.zeros(4))
+
+
+@pytest.mark.parametrize("kind, layer_class",
+                         [("max", keras.layers.MaxPooling2D), ("avg", keras.layers.AveragePooling2D)])
+@pytest.mark.parametrize("w, f, s", [(8, 2, 2), (7, 3, 2), (9, 3, 3), (6, 2, 1)])
+def test_pool2d_matches_keras(kind, layer_class, w, f, s):
+    x = np.random.default_rng(w).normal(size=(2, w, w, 3)).astype(np.float32)
+    expected = layer_class(f, strides=s)(x).numpy()
+    np.testing.assert_allclose(cnn.pool2d(x, f, s, kind=kind), expected, rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match="'max' or 'avg'"):
+        cnn.pool2d(x, f, s, kind="median")

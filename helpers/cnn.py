@@ -35,6 +35,36 @@ def _fits(w, f, s, p):
     return span >= 0 and span % s == 0
 
 
+def _does_not_fit(w, f, s, p, pooling):
+    """The ValueError for a convolution (or, with ``pooling``, a pooling window) that does not
+    fit: why, and the nearest strides, paddings and sizes that would."""
+    span = w - f + 2 * p
+    what, window = ("Pooling", "window") if pooling else ("Convolution", "filter")
+    setting = f"w={w}, f={f}, s={s}" + ("" if pooling else f", p={p}")
+    if span < 0:
+        region = f"input ({w})" if pooling else f"padded input ({w} + 2*{p} = {w + 2 * p})"
+        why = f"the {f}x{f} {window} is larger than the {region}"
+    else:
+        formula = (f"(w - f)/s + 1 = ({w} - {f})/{s} + 1" if pooling
+                   else f"(w - f + 2p)/s + 1 = ({w} - {f} + 2*{p})/{s} + 1")
+        why = f"{formula} = {span / s + 1:.4g} is not a whole number"
+    advice = []
+    strides = [t for t in range(1, max(span, 1) + 1) if _fits(w, f, t, p)]
+    if strides:
+        advice.append(f"with {f'f={f}' if pooling else f'p={p}'}, strides that fit: " + ", ".join(
+            f"s={t} (output {span // t + 1})" for t in _nearest(strides, s)))
+    paddings = [] if pooling else [q for q in range(0, f + 1) if _fits(w, f, s, q)]
+    if paddings:
+        advice.append(f"with s={s}, paddings that fit: " + ", ".join(
+            f"p={q} (output {(w - f + 2 * q) // s + 1})" for q in _nearest(paddings, p)))
+    sizes = [g for g in range(1, w + 2 * p + 1) if _fits(w, g, s, p)]
+    if sizes:
+        advice.append(f"with s={s}{'' if pooling else f' and p={p}'}, {window} sizes that fit: " + ", ".join(
+            f"f={g} (output {(w - g + 2 * p) // s + 1})" for g in _nearest(sizes, f)))
+    advice = "; ".join(advice) if advice else f"no stride, padding or {window} size nearby fits"
+    return ValueError(f"{what} {setting} does not fit: {why}. {advice[0].upper() + advice[1:]}.")
+
+
 def conv_output_size(w, f, s=1, p=0):
     """Output width (or height) of a convolution: ``(w - f + 2p) / s + 1``.
 
@@ -44,29 +74,9 @@ def conv_output_size(w, f, s=1, p=0):
     """
     w, f = _check_int("input size w", w, 1), _check_int("filter size f", f, 1)
     s, p = _check_int("stride s", s, 1), _check_int("padding p", p, 0)
-    span = w - f + 2 * p
-    if span >= 0 and span % s == 0:
-        return span // s + 1
-    setting = f"w={w}, f={f}, s={s}, p={p}"
-    if span < 0:
-        why = f"the {f}x{f} filter is larger than the padded input ({w} + 2*{p} = {w + 2 * p})"
-    else:
-        why = f"(w - f + 2p)/s + 1 = ({w} - {f} + 2*{p})/{s} + 1 = {span / s + 1:.4g} is not a whole number"
-    strides = [t for t in range(1, max(span, 1) + 1) if _fits(w, f, t, p)]
-    paddings = [q for q in range(0, f + 1) if _fits(w, f, s, q)]
-    advice = []
-    if strides:
-        advice.append(f"with p={p}, strides that fit: " + ", ".join(
-            f"s={t} (output {(span // t) + 1})" for t in _nearest(strides, s)))
-    if paddings:
-        advice.append(f"with s={s}, paddings that fit: " + ", ".join(
-            f"p={q} (output {(w - f + 2 * q) // s + 1})" for q in _nearest(paddings, p)))
-    sizes = [g for g in range(1, w + 2 * p + 1) if _fits(w, g, s, p)]
-    if sizes:
-        advice.append(f"with s={s} and p={p}, filter sizes that fit: " + ", ".join(
-            f"f={g} (output {(w - g + 2 * p) // s + 1})" for g in _nearest(sizes, f)))
-    advice = "; ".join(advice) if advice else "no stride, padding or filter size nearby fits"
-    raise ValueError(f"Convolution {setting} does not fit: {why}. {advice[0].upper() + advice[1:]}.")
+    if not _fits(w, f, s, p):
+        raise _does_not_fit(w, f, s, p, pooling=False)
+    return (w - f + 2 * p) // s + 1
 
 
 def pool_output_size(w, f=2, s=2):
@@ -76,25 +86,9 @@ def pool_output_size(w, f=2, s=2):
     naming the nearest strides and window sizes that would.
     """
     w, f, s = _check_int("input size w", w, 1), _check_int("pool size f", f, 1), _check_int("stride s", s, 1)
-    span = w - f
-    if span >= 0 and span % s == 0:
-        return span // s + 1
-    setting = f"w={w}, f={f}, s={s}"
-    if span < 0:
-        why = f"the {f}x{f} window is larger than the input ({w})"
-    else:
-        why = f"(w - f)/s + 1 = ({w} - {f})/{s} + 1 = {span / s + 1:.4g} is not a whole number"
-    advice = []
-    strides = [t for t in range(1, max(span, 1) + 1) if _fits(w, f, t, 0)]
-    sizes = [g for g in range(1, w + 1) if _fits(w, g, s, 0)]
-    if strides:
-        advice.append(f"with f={f}, strides that fit: " + ", ".join(
-            f"s={t} (output {span // t + 1})" for t in _nearest(strides, s)))
-    if sizes:
-        advice.append(f"with s={s}, window sizes that fit: " + ", ".join(
-            f"f={g} (output {(w - g) // s + 1})" for g in _nearest(sizes, f)))
-    advice = "; ".join(advice)
-    raise ValueError(f"Pooling {setting} does not fit: {why}. {advice[0].upper() + advice[1:]}.")
+    if not _fits(w, f, s, 0):
+        raise _does_not_fit(w, f, s, 0, pooling=True)
+    return (w - f) // s + 1
 
 
 def framework_output_size(w, f, s=1, padding="valid"):

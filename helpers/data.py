@@ -233,6 +233,21 @@ def sample_image_patches(n_patches, size=8, seed=0):
     return patches
 
 
+def sample_photo(size, seed=0):
+    """A random ``size`` x ``size`` grey-level crop (float64 in [0, 1]) of one of scikit-learn's
+    two bundled photographs (china.jpg, flower.jpg), chosen by ``seed``; no download."""
+    from sklearn.datasets import load_sample_images
+
+    images = [img.astype(np.float64).mean(axis=2) / 255.0 for img in load_sample_images().images]
+    if not 1 <= size <= min(min(img.shape) for img in images):
+        raise ValueError(f"A crop of {size}x{size} does not fit in the sample photographs (427x640); "
+                         f"ask for 1 to 427 pixels.")
+    rng = np.random.default_rng(seed)
+    img = images[rng.integers(len(images))]
+    r, c = rng.integers(img.shape[0] - size + 1), rng.integers(img.shape[1] - size + 1)
+    return img[r : r + size, c : c + size]
+
+
 # Notebook 03: autoencoders (noisy inputs for denoising, class-balanced label subsets) --------
 
 

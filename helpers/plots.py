@@ -54,7 +54,8 @@ def image_grid(images, ncols=10, title=None, ax=None, image_shape=None, vmin=0.0
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     fig, ax = _figure_and_axes(ax, figsize=(0.6 * ncols * w / 28 + 0.4, 0.6 * nrows * h / 28 + 0.5))
-    ax.imshow(tile_images(images, ncols, pad_value=vmax), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    cmap = plt.get_cmap(cmap).with_extremes(bad="white")  # white gaps between images, whatever the colour map
+    ax.imshow(tile_images(images, ncols, pad_value=np.nan), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)
@@ -197,4 +198,30 @@ def latent_scatter(codes, labels, title=None, ax=None, size=4, alpha=0.6):
     ax.legend(markerscale=3, fontsize=8, loc="best", ncol=2, framealpha=0.8)
     if title:
         ax.set_title(title)
+    return fig
+
+
+def filter_positions(w, f, s=1, p=0, ax=None):
+    """The positions of an ``f``-wide filter sliding with stride ``s`` along one row of ``w``
+    pixels padded by ``p`` zeros on each side: one bracket per output pixel, the padding grey.
+    A last position that would hang over the edge (the configuration does not fit) is red."""
+    span = w + 2 * p
+    if min(w, f, s) < 1 or p < 0 or f > span:
+        raise ValueError(f"Need w, f, s >= 1, p >= 0 and f <= w + 2p, got w={w}, f={f}, s={s}, p={p}.")
+    starts = list(range(0, span - f + 1, s))
+    overhang = starts[-1] + s if (span - f) % s else None
+    fig, ax = _figure_and_axes(ax, figsize=(0.45 * (span + 2) + 1, 0.35 * (len(starts) + 3) + 0.4))
+    for i in range(span):
+        padding = i < p or i >= p + w
+        ax.add_patch(plt.Rectangle((i, 0), 1, 1, facecolor="0.85" if padding else "white", edgecolor="black"))
+        ax.text(i + 0.5, 0.5, "0" if padding else str(i - p + 1), ha="center", va="center", fontsize=8)
+    levels = [(start, "tab:blue") for start in starts] + ([(overhang, "tab:red")] if overhang is not None else [])
+    for level, (start, colour) in enumerate(levels, start=1):
+        ax.plot([start + 0.1, start + f - 0.1], [level + 0.5] * 2, color=colour, lw=4, solid_capstyle="butt")
+    ax.set_xlim(-0.5, max(span, (overhang or 0) + f) + 0.5)
+    ax.set_ylim(-0.3, len(levels) + 1.2)
+    ax.set_axis_off()
+    fits = overhang is None
+    ax.set_title(f"w={w}, f={f}, s={s}, p={p}: (w - f + 2p)/s + 1 = {(span - f) / s + 1:g}"
+                 + ("" if fits else " (does not fit)"), fontsize=9, color="black" if fits else "tab:red")
     return fig

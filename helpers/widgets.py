@@ -288,7 +288,7 @@ def architecture_view(size, depth, layers_text):
         return fig, f"<b>Cannot read the layers.</b> {html.escape(str(err))}"
     names = [f"{i} {row['layer']}" for i, row in enumerate(rows)]
     bad = [row["shape"] is None for row in rows]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(rows) + 1.2), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(rows) + 1.2), sharey=True, layout="constrained")
     for ax, key, title in ((axes[0], "neurons", "neurons (output volume)"), (axes[1], "params", "parameters")):
         values = [0 if b else row[key] for row, b in zip(rows, bad)]
         colours = ["tab:red" if b else "tab:blue" for b in bad]
@@ -300,7 +300,6 @@ def architecture_view(size, depth, layers_text):
                     ("" if b else f" {v:,d}"), va="center", fontsize=8, color="tab:red" if b else "black")
     axes[0].set_yticks(range(len(rows)), names, fontsize=8)
     axes[0].invert_yaxis()
-    fig.tight_layout()
     table = f"<pre style='font-size:11px'>{html.escape(cnn.format_table(rows))}</pre>"
     failing = [(i, row) for i, row in enumerate(rows) if row["error"] and not row["error"].startswith("not computed")]
     if failing:

@@ -452,6 +452,23 @@ def test_sample_image_patches_rejects_bad_args(n_patches, size):
         data.sample_image_patches(n_patches, size=size)
 
 
+
+def test_sample_photo_is_a_reproducible_crop_of_a_bundled_photograph():
+    from sklearn.datasets import load_sample_images
+
+    crop = data.sample_photo(96, seed=3)
+    assert crop.shape == (96, 96) and 0.0 <= crop.min() and crop.max() <= 1.0 and crop.std() > 0.01
+    np.testing.assert_array_equal(data.sample_photo(96, seed=3), crop)
+    grey = [img.astype(np.float64).mean(axis=2) / 255.0 for img in load_sample_images().images]
+    windows = [np.lib.stride_tricks.sliding_window_view(img, (96, 96)) for img in grey]
+    assert any(np.any(np.all(w == crop, axis=(2, 3))) for w in windows)  # it is a crop of one of them
+
+
+@pytest.mark.parametrize("size", [0, 428])
+def test_sample_photo_refuses_crops_that_do_not_fit(size):
+    with pytest.raises(ValueError, match="does not fit"):
+        data.sample_photo(size)
+
 # The real MNIST (the shared copy CI points COURSE_DATA_DIR at) -------------------------------------
 
 

@@ -28,6 +28,7 @@ FIGURE_CALLS = {
     "reconstructions": (lambda ax: plots.reconstructions(IMAGES[:5], 1 - IMAGES[:5], ax=ax), "images"),
     "weight_tiles": (lambda ax: plots.weight_tiles(RNG.normal(size=(6, 784)), ax=ax), "images"),
     "learning_curves": (lambda ax: plots.learning_curves({"train": [3, 2, 1], "test": [3, 2.5, 2]}, ax=ax), "lines"),
+    "filter_positions": (lambda ax: plots.filter_positions(7, 3, s=2, p=0, ax=ax), "lines"),
     "decision_regions": (
         lambda ax: plots.decision_regions(predict_right_half, *two_blobs(), resolution=30, ax=ax),
         "collections",
@@ -182,3 +183,34 @@ def test_decision_regions_wrong_shapes(X, y):
 def test_learning_curves_need_a_series():
     with pytest.raises(ValueError, match="at least one"):
         plots.learning_curves({})
+
+
+# filter_positions ---------------------------------------------------------------------------
+
+
+def test_filter_positions_one_bracket_per_output_pixel():
+    fig = plots.filter_positions(7, 3, s=2, p=0)
+    assert len(fig.axes[0].lines) == 3  # (7 - 3)/2 + 1 = 3 positions
+    assert "= 3" in fig.axes[0].get_title()
+    fig = plots.filter_positions(5, 3, s=1, p=1)
+    assert len(fig.axes[0].lines) == 5  # padding keeps the size
+    assert sum(patch.get_facecolor()[0] < 1 for patch in fig.axes[0].patches) == 2  # two grey zeros
+
+
+def test_filter_positions_marks_a_configuration_that_does_not_fit():
+    fig = plots.filter_positions(7, 3, s=3, p=0)  # (7 - 3)/3 + 1 = 2.33
+    ax = fig.axes[0]
+    assert len(ax.lines) == 3 and ax.lines[-1].get_color() == "tab:red"
+    assert "does not fit" in ax.get_title()
+
+
+def test_filter_positions_refuses_impossible_sizes():
+    with pytest.raises(ValueError, match="f <= w \\+ 2p"):
+        plots.filter_positions(3, 5, s=1, p=0)
+
+
+def test_image_grid_gaps_are_white_whatever_the_colour_map():
+    fig = plots.image_grid(RNG.normal(size=(4, 5, 5)), ncols=2, vmin=-1, vmax=1, cmap="RdBu_r")
+    image = fig.axes[0].images[0]
+    assert np.ma.getmaskarray(image.get_array())[5, 0]  # the gap row is masked (NaN) ...
+    assert tuple(image.get_cmap().get_bad()[:3]) == (1.0, 1.0, 1.0)  # ... and masked shows white

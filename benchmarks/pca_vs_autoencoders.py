@@ -10,7 +10,7 @@ Running the notebook, rather than a copy of its code, keeps one definition of ev
 import argparse
 import sys
 
-from notebook_run_times import REPO_ROOT, execute, run_time_line
+from run_all import REPO_ROOT, execute, run_time_line
 
 NOTEBOOK = REPO_ROOT / "notebooks" / "04_pca_vs_autoencoders.ipynb"
 TABLE_TITLE = "30-d reconstructions of the MNIST test set"

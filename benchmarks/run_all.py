@@ -1,0 +1,185 @@
+"""Run every notebook in fast and in full mode; write a table of run times and headline figures.
+
+    python benchmarks/run_all.py                      # fast mode measured now; full mode read from the
+                                                      # committed outputs (which come from real full runs)
+    python benchmarks/run_all.py --full run           # also run full mode now (about an hour on 2 cores)
+    python benchmarks/run_all.py --fast skip          # only read the committed outputs (seconds)
+    python benchmarks/run_all.py --update-readme      # and put the table into README.md
+    python benchmarks/run_all.py notebooks/04_*.ipynb # chosen notebooks
+
+Notebooks run on copies in a fresh kernel (nbclient); nothing in notebooks/ changes. The table
+goes to stdout and to benchmarks/results.md, and says how each number was obtained. Wall
+times on a shared machine are noisy: compare figures taken side by side in one run.
+"""
+
+import argparse
+import os
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = REPO_ROOT / "benchmarks" / "results.md"
+README = REPO_ROOT / "README.md"
+README_START, README_END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
+
+# Headline figures: for each notebook (by number), (label, pattern) pairs; the pattern's first
+# group, at its last match in the notebook's printed output, is the figure. Add a line per new
+# notebook; a notebook without an entry (or whose pattern does not match) shows "-".
+HEADLINES = {
+    "01": [("MNIST test accuracy, NumPy MLP", r"NumPy \(ours\)\s*\|\s*([\d.]+%)")],
+    "02": [("MNIST test accuracy, deep ReLU net, He init", r"ReLU, He\s+test accuracy ([\d.]+%)")],
+    "03": [("test error per image, 784-32-784", r"recipe 1, 784-32-784.*test error per image ([\d.]+)"),
+           ("pretraining gain with 100 labels", r"^\s*100 \|.*\|\s*([+-][\d.]+%)")],
+    "04": [("PCA-30 test error (paper 13.87)", r"PCA with 30 components: test error ([\d.]+)"),
+           ("deep AE test error (paper 3.00)", r"deep 784-1000-500-250-30: test error ([\d.]+)")],
+    "05": [("MNIST CNN test accuracy", r"test accuracy ([\d.]+%)")],
+    "06": [("MNIST row by row, LSTM test accuracy", r"^LSTM\s+test accuracy\s+([\d.]+%)")],
+    "07": [("20-d VAE test negative ELBO, nats (bar 95)", r"^\s+negative ELBO\s+([\d.]+) nats")],
+}
+
+
+def printed_text(nb):
+    """Everything the notebook printed (stream outputs and plain-text results), in order."""
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                parts.append(output.get("text", ""))
+            elif "text/plain" in output.get("data", {}):
+                parts.append(output["data"]["text/plain"])
+    return "\n".join(parts)
+
+
+def run_time_line(nb):
+    """The 'Run time in ... mode: ...' line the notebook printed at its end, if any."""
+    found = re.findall(r"Run time in \w+ mode: [^\n]*", printed_text(nb))
+    return found[-1].strip() if found else ""
+
+
+def run_time_seconds(nb):
+    """The notebook's own measured run time, in seconds, from its last line (None if absent)."""
+    found = re.search(r"(\d+) min (\d+) s", run_time_line(nb))
+    return 60 * int(found.group(1)) + int(found.group(2)) if found else None
+
+
+def headlines(path, nb):
+    text = printed_text(nb)
+    figures = []
+    for label, pattern in HEADLINES.get(path.name[:2], []):
+        matches = re.findall(pattern, text, re.MULTILINE)
+        figures.append((label, matches[-1] if matches else "-"))
+    return figures
+
+
+def execute(path, fast):
+    """Run one notebook on a copy in a fresh kernel; return (wall seconds, the executed notebook)."""
+    nb = nbformat.read(path, as_version=4)
+    os.environ["COURSE_FAST"] = "1" if fast else ""
+    client = NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - start, nb
+
+
+def minutes(seconds):
+    if seconds is None:
+        return "-"
+    m, s = divmod(round(seconds), 60)
+    return f"{m} min {s:02d} s" if m else f"{s} s"
+
+
+def table(rows, fast_how, full_how):
+    """A Markdown table: one line per headline figure, run times on each notebook's first line."""
+    lines = [
+        "| notebook | run time, fast mode | run time, full mode | headline figure | fast mode | full mode |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        full_values = dict(row["full_figures"])
+        figures = [label for label, _ in row["fast_figures"]] or [label for label, _ in row["full_figures"]] or ["-"]
+        fast_values = dict(row["fast_figures"])
+        for i, label in enumerate(figures):
+            first = i == 0
+            lines.append(
+                f"| {row['name'] if first else ''} | {minutes(row['fast_seconds']) if first else ''} | "
+                f"{minutes(row['full_seconds']) if first else ''} | {label} | {fast_values.get(label, '-')} | "
+                f"{full_values.get(label, '-')} |"
+            )
+    lines += [
+        "",
+        f"Fast mode (`COURSE_FAST=1`): {fast_how}. Full mode: {full_how}. "
+        f"Machine: {os.cpu_count()} CPU cores, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}; written by `python benchmarks/run_all.py` on "
+        f"{time.strftime('%Y-%m-%d')}.",
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(text):
+    readme = README.read_text()
+    if README_START not in readme or README_END not in readme:
+        raise SystemExit(f"README.md has no {README_START} ... {README_END} block to replace")
+    head, rest = readme.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    README.write_text(f"{head}{README_START}\n{text}\n{README_END}{tail}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--fast", choices=["run", "skip"], default="run", help="run fast mode now (default) or not")
+    parser.add_argument("--full", choices=["committed", "run"], default="committed",
+                        help="read full mode from the committed outputs (default) or run it now")
+    parser.add_argument("--update-readme", action="store_true", help=f"replace the table in {README.name}")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    notebooks = [p.resolve() for p in args.notebooks] or sorted((REPO_ROOT / "notebooks").glob("[0-9]*.ipynb"))
+
+    rows, failures = [], []
+    for path in notebooks:
+        row = {"name": f"`{path.stem}`", "fast_seconds": None, "fast_figures": [], "full_seconds": None}
+        if args.fast == "run":
+            try:
+                seconds, nb = execute(path, fast=True)
+                row.update(fast_seconds=seconds, fast_figures=headlines(path, nb))
+                print(f"{path.name}: fast mode {seconds:.0f} s ({run_time_line(nb)})", file=sys.stderr, flush=True)
+            except Exception as err:  # one broken notebook must not hide the others' figures
+                row.update(fast_figures=[("failed", f"{type(err).__name__}")])
+                failures.append(f"{path.name}, fast mode: {type(err).__name__}: {str(err)[-500:]}")
+        if args.full == "run":
+            try:
+                seconds, nb = execute(path, fast=False)
+                print(f"{path.name}: full mode {seconds:.0f} s ({run_time_line(nb)})", file=sys.stderr, flush=True)
+            except Exception as err:
+                seconds, nb = None, nbformat.v4.new_notebook()
+                failures.append(f"{path.name}, full mode: {type(err).__name__}: {str(err)[-500:]}")
+        else:
+            nb = nbformat.read(path, as_version=4)
+            seconds = run_time_seconds(nb) if "full mode" in run_time_line(nb) else None
+        row.update(full_seconds=seconds, full_figures=headlines(path, nb) if seconds is not None else [])
+        rows.append(row)
+
+    fast_how = ("measured now, wall time of a fresh kernel running the whole notebook (start-up included)"
+                if args.fast == "run" else "not run")
+    full_how = ("measured now, wall time of a fresh kernel running the whole notebook" if args.full == "run" else
+                "read from the committed outputs of the last full run (`make execute`): the run time the notebook "
+                "printed in its last cell and the figures it printed; `-` where a notebook has no full-mode outputs "
+                "committed yet")
+    text = table(rows, fast_how, full_how)
+    print(text)
+    args.out.write_text(text + "\n")
+    if args.update_readme:
+        update_readme(text)
+    for failure in failures:
+        print(f"FAILED {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

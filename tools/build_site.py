@@ -1,0 +1,201 @@
+"""Build a static web site of the whole course from the committed notebooks, executing nothing.
+
+    python tools/build_site.py               # notebooks/[0-9]*.ipynb -> _site/
+    python tools/build_site.py --out DIR     # elsewhere
+
+Each notebook becomes one HTML page (nbconvert's JupyterLab template) with its committed
+outputs: equations typeset by MathJax, figures written next to it as image files
+(``NN_name_files/``), widgets drawn from their saved state. ``index.html`` holds the table of
+contents: every notebook and its sections, linked to their anchors. Every page links back to
+the index and to the previous and next lecture. Serve it with any static web server, e.g.
+``python -m http.server -d _site``. MathJax comes with the site (copied from the
+jupyter-server-mathjax package), so equations render offline; widgets load their manager from
+a CDN, so they need a network (their saved state shows as text without one).
+"""
+
+import argparse
+import html
+import shutil
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote
+
+import nbformat
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FRAGMENT_SAFE = "!$&'()*+,;=:@/?.-_~"  # kept as they are in a link's #fragment; the rest is %-encoded
+COURSE_TITLE = "Neural networks and autoencoders, from scratch"
+
+NAV_STYLE = (
+    "<style>.course-nav{font:14px sans-serif;padding:8px 16px;border-bottom:1px solid #ddd;"
+    "display:flex;gap:24px}.course-nav a{text-decoration:none}</style>"
+)
+
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font: 16px/1.5 sans-serif; max-width: 52em; margin: 2em auto; padding: 0 1em; color: #222; }}
+h1 {{ font-size: 1.8em; }} li {{ margin: 0.2em 0; }} ol.lectures > li {{ margin: 1em 0; }}
+ol.lectures > li > a {{ font-weight: bold; font-size: 1.1em; }} ul.sections {{ font-size: 0.95em; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p>The lectures with the outputs of a full run: equations, figures, tables and widgets as the
+notebooks were last executed. To run them and turn the widgets' knobs, clone the course and
+run <code>make lab</code>.</p>
+<nav id="toc">
+<h2>Contents</h2>
+<ol class="lectures">
+{items}
+</ol>
+</nav>
+</body>
+</html>
+"""
+
+
+class Headings(HTMLParser):
+    """The (level, id, text) of every h1/h2 with an id in a page nbconvert wrote."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self._open = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2") and dict(attrs).get("id"):
+            self._open = [int(tag[1]), dict(attrs)["id"], ""]
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[2] += data
+
+    def handle_endtag(self, tag):
+        if self._open is not None and tag == f"h{self._open[0]}":
+            level, anchor, text = self._open
+            self.found.append((level, anchor, " ".join(text.replace("¶", "").split())))
+            self._open = None
+
+
+MATHJAX_DIR = "mathjax"
+MATHJAX_CONFIG = "?config=TeX-AMS-MML_HTMLorMML-full,Safe"  # the configuration that package ships
+
+
+def copy_mathjax(out_dir):
+    """Copy MathJax 2.7 (from the jupyter-server-mathjax package) into the site, so that equations
+    render offline too; return the URL for the pages, or nbconvert's CDN URL if it is not installed."""
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        print("  note: jupyter-server-mathjax is not installed: equations will load MathJax from a CDN",
+              file=sys.stderr)
+        return HTMLExporter().mathjax_url
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    ignore = shutil.ignore_patterns("localization", "SVG", "PreviewHTML", "otf", "eot", "svg", "*.md")
+    shutil.copytree(source, out_dir / MATHJAX_DIR, ignore=ignore)
+    return f"{MATHJAX_DIR}/MathJax.js{MATHJAX_CONFIG}"
+
+
+# The packaged MathJax carries the STIX-Web fonts only (as the classic Notebook used them): say so.
+MATHJAX_FONTS = (
+    '<script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], '
+    'preferredFont: null, webFont: "STIX-Web", imageFont: null}});</script>\n'
+)
+
+
+def exporter(mathjax_url=None):
+    config = Config({"ExtractOutputPreprocessor": {"enabled": True}})
+    if mathjax_url:
+        config.HTMLExporter.mathjax_url = mathjax_url
+    return HTMLExporter(template_name="lab", config=config)
+
+
+def page_name(path):
+    return f"{Path(path).stem}.html"
+
+
+def nav_bar(prev_path, next_path):
+    links = ['<a href="index.html">&#8962; Contents</a>']
+    if prev_path:
+        links.append(f'<a href="{page_name(prev_path)}">&larr; {html.escape(Path(prev_path).stem)}</a>')
+    if next_path:
+        links.append(f'<a href="{page_name(next_path)}">{html.escape(Path(next_path).stem)} &rarr;</a>')
+    return f'{NAV_STYLE}<nav class="course-nav">{" ".join(links)}</nav>'
+
+
+def render(path, out_dir, prev_path=None, next_path=None, html_exporter=None):
+    """Write one notebook's page and its image files; return (page path, [(level, id, text)])."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    files_dir = f"{path.stem}_files"
+    resources = {"output_files_dir": files_dir, "unique_key": path.stem, "metadata": {"name": path.stem}}
+    body, resources = (html_exporter or exporter()).from_notebook_node(nb, resources=resources)
+    for name, data in resources.get("outputs", {}).items():
+        target = out_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    head, sep, rest = body.partition("<body")
+    tag_end = rest.index(">") + 1
+    body = head + sep + rest[:tag_end] + "\n" + nav_bar(prev_path, next_path) + rest[tag_end:]
+    local_mathjax = f'<script src="{MATHJAX_DIR}/MathJax.js'
+    if local_mathjax in body:
+        body = body.replace(local_mathjax, MATHJAX_FONTS + local_mathjax, 1)
+    page = out_dir / page_name(path)
+    page.write_text(body, encoding="utf-8")
+    parser = Headings()
+    parser.feed(body)
+    return page, parser.found
+
+
+def toc_item(path, headings):
+    title = next((text for level, _, text in headings if level == 1), path.stem)
+    sections = "".join(
+        f'<li><a href="{page_name(path)}#{html.escape(quote(anchor, safe=FRAGMENT_SAFE))}">'
+        f"{html.escape(text)}</a></li>\n"
+        for level, anchor, text in headings if level == 2
+    )
+    return (f'<li><a href="{page_name(path)}">{html.escape(title)}</a>\n'
+            f'<ul class="sections">\n{sections}</ul></li>')
+
+
+def build(notebooks, out_dir):
+    """Render every notebook and the index into ``out_dir`` (emptied first); return the index path."""
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    notebooks = [Path(p) for p in notebooks]
+    html_exporter = exporter(copy_mathjax(out_dir))
+    items = []
+    for i, path in enumerate(notebooks):
+        prev_path = notebooks[i - 1] if i > 0 else None
+        next_path = notebooks[i + 1] if i + 1 < len(notebooks) else None
+        page, headings = render(path, out_dir, prev_path, next_path, html_exporter)
+        items.append(toc_item(path, headings))
+        print(f"wrote {page} ({len(headings)} headings)")
+    index = out_dir / "index.html"
+    index.write_text(INDEX_TEMPLATE.format(title=html.escape(COURSE_TITLE), items="\n".join(items)),
+                     encoding="utf-8")
+    (out_dir / ".nojekyll").write_text("")  # GitHub Pages: serve the *_files folders as they are
+    return index
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "_site")
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or sorted((REPO_ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    print(f"wrote {build(notebooks, args.out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

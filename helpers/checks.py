@@ -398,3 +398,153 @@ def check_max_pool(max_pool):
         if not np.allclose(got, expected):
             return report(False, "", hint)
     return report(True, "each depth slice is pooled on its own, window by window.", hint)
+
+
+# Notebook 07: variational autoencoders ------------------------------------------------------
+
+
+def check_gaussian_kl_value(answer, mean, var):
+    """Exercise: KL( N(mean, var) || N(0, 1) ) in nats for one dimension."""
+    hint = "KL = (var + mean^2 - 1 - ln var) / 2 for one dimension, in nats (natural logarithm)."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    expected = 0.5 * (var + mean**2 - 1.0 - np.log(var))
+    passed = np.isclose(float(answer), expected, rtol=1e-6, atol=1e-9)
+    return report(passed, f"KL = {expected:.4g} nats; it is 0 only for mean 0 and variance 1, the prior itself.", hint)
+
+
+def check_bernoulli_nll(answer, x, p):
+    """Exercise: -log p(x | z) in nats for binary pixels ``x`` and decoder probabilities ``p``."""
+    hint = "each pixel contributes -ln p where it is 1 and -ln(1 - p) where it is 0; add them up."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    x = np.asarray(x, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    expected = float(-np.sum(x * np.log(p) + (1 - x) * np.log1p(-p)))
+    passed = np.isclose(float(answer), expected, rtol=1e-6)
+    return report(passed, f"{expected:.4f} nats: the reconstruction term of the ELBO for this image.", hint)
+
+
+def check_reparameterize(reparameterize):
+    """Exercise: a function ``reparameterize(mean, log_var, eps)`` returning z = mean + sigma * eps."""
+    hint = "sigma = exp(log_var / 2); z = mean + sigma * eps, elementwise, same shape as mean."
+    rng = np.random.default_rng(7)
+    mean, log_var, eps = rng.normal(size=(3, 4, 5))
+    expected = mean + np.exp(0.5 * log_var) * eps
+    got, problem = _call_student(reparameterize, mean, log_var, eps)
+    if problem:
+        return report(False, "", f"{hint} {problem}")
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape != expected.shape:
+        return report(False, "", f"{hint} It returned shape {got.shape}, expected {expected.shape}.")
+    if np.allclose(got, mean + np.exp(log_var) * eps):
+        return report(False, "", "exp(log_var) is the variance; you need the standard deviation, exp(log_var / 2).")
+    passed = np.allclose(got, expected, rtol=1e-6, atol=1e-9)
+    return report(passed, "the randomness sits in eps alone, so gradients flow to mean and log_var.", hint)
+
+
+def check_log_mean_exp(log_mean_exp):
+    """Exercise: a stable ``log_mean_exp(a)`` = log(mean(exp(a))) over the last axis, for log weights."""
+    hint = "subtract the largest entry m first: log mean exp(a) = m + log mean exp(a - m)."
+    cases = [
+        np.array([0.0, np.log(3.0)]),
+        np.array([-1000.0, -1001.0, -1002.0]),
+        np.array([[-90.0, -95.0, -100.0, -92.0], [500.0, 501.0, 499.0, 500.5]]),
+    ]
+    for a in cases:
+        m = a.max(axis=-1, keepdims=True)
+        expected = (m + np.log(np.mean(np.exp(a - m), axis=-1, keepdims=True)))[..., 0]
+        got, problem = _call_student(log_mean_exp, a.copy())
+        if problem:
+            return report(False, "", f"{hint} {problem}")
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != expected.shape or not np.all(np.isfinite(got)):
+            return report(False, "", f"{hint} For log weights {a.tolist()} it gave {got.tolist()}.")
+        if not np.allclose(got, expected, rtol=1e-9, atol=1e-9):
+            wanted = f"expected {expected.tolist()}, got {got.tolist()}"
+            return report(False, "", f"{hint} For log weights {a.tolist()} {wanted}.")
+    return report(True, "exp(-1000) underflows to 0 in floating point; shifting by the maximum avoids it.", hint)
+
+
+# Notebook 06: recurrent networks: RNN, LSTM, GRU, minimal gated unit --------------------------
+
+_RECURRENT_BLOCKS = {"RNN": 1, "LSTM": 4, "GRU": 3, "MGU": 2}
+
+
+def check_recurrent_parameters(answer, cell, n_inputs, n_units):
+    """Exercise: the parameters of a Keras recurrent layer (``cell`` one of RNN, LSTM, GRU with
+    ``reset_after=True``, MGU) with ``n_units`` units on ``n_inputs`` inputs per step."""
+    if cell not in _RECURRENT_BLOCKS:
+        raise ValueError(f"cell must be one of {list(_RECURRENT_BLOCKS)}, got {cell!r}")
+    blocks = _RECURRENT_BLOCKS[cell]
+    hint = (f"a {cell} has {blocks} block(s) of weights (gates and candidate), each a {n_inputs} x {n_units} "
+            f"input matrix, a {n_units} x {n_units} recurrent matrix and {n_units} biases"
+            + ("; Keras' GRU (reset_after=True) has a second set of biases." if cell == "GRU" else "."))
+    if _unanswered(answer):
+        return report(False, "", hint)
+    biases = 2 if cell == "GRU" else 1
+    expected = blocks * n_units * (n_inputs + n_units + biases)
+    if cell == "GRU" and float(answer) == blocks * n_units * (n_inputs + n_units + 1):
+        return report(False, "", "that is the GRU with reset_after=False: Keras' default has two biases per gate.")
+    passed = float(answer) == expected
+    return report(passed, f"{expected:,d} parameters, {blocks} times a plain RNN of the same size.", hint)
+
+
+def check_forget_fraction(answer, forget, steps):
+    """Exercise: the fraction of an LSTM cell state left after ``steps`` steps with a closed input
+    gate and a constant forget gate ``forget``."""
+    hint = "with i_t = 0 the update is c_t = f * c_{t-1}: apply it once per step."
+    if _unanswered(answer):
+        return report(False, "", hint)
+    expected = float(forget) ** steps
+    passed = np.isclose(float(answer), expected, rtol=1e-6, atol=0)
+    return report(passed, f"{expected:.3f}: the memory fades like f^t; f = 0.99 would keep {0.99 ** steps:.0%}.", hint)
+
+
+def check_recurrent_output_shape(answer, input_shape, units, return_sequences, bidirectional):
+    """Exercise: the output shape of a Keras recurrent layer with ``units`` units on a batch of
+    ``input_shape = (N, T, d)``, with or without ``return_sequences`` and ``Bidirectional``."""
+    hint = ("return_sequences keeps one output per step (N, T, ...), otherwise one per sequence (N, ...); "
+            "Bidirectional concatenates the forward and backward outputs.")
+    if _unanswered(answer):
+        return report(False, "", hint)
+    n, t, _ = input_shape
+    features = units * (2 if bidirectional else 1)
+    expected = (n, t, features) if return_sequences else (n, features)
+    try:
+        got = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return report(False, "", f"answer with a tuple of whole numbers, like (16, 28, 28). {hint}")
+    passed = got == expected
+    return report(passed, f"{expected}: the batch, {'the steps, ' if return_sequences else ''}and "
+                          f"{features} features per {'step' if return_sequences else 'sequence'}.", hint)
+
+
+def check_rnn_step_jacobian(rnn_step_jacobian):
+    """Exercise: ``rnn_step_jacobian(h_new, U)`` returns A with A[j, k] = dh_t[k] / dh_{t-1}[j] for
+    the vanilla RNN h_t = tanh(x_t W + h_{t-1} U + b), given h_t (shape (n,)) and U (n, n)."""
+    hint = ("h_t[k] = tanh(a[k]) with a[k] = ... + sum_j h_{t-1}[j] U[j, k]: the derivative is U[j, k] times "
+            "tanh'(a[k]) = 1 - h_t[k]^2; build the whole matrix at once with broadcasting.")
+    if _unanswered(rnn_step_jacobian):
+        return report(False, "", hint)
+    rng = np.random.default_rng(6)
+    for n in (3, 5):
+        U = rng.normal(size=(n, n))
+        h_prev, x_part = rng.normal(size=n), rng.normal(size=n)
+
+        def step(h, U=U, x_part=x_part):
+            return np.tanh(x_part + h @ U)
+
+        h_new = step(h_prev)
+        expected = np.stack([_numeric_gradient(lambda h, k=k: step(h)[k], h_prev.copy()) for k in range(n)], axis=1)
+        got, problem = _call_student(rnn_step_jacobian, h_new.copy(), U.copy())
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != (n, n):
+            return report(False, "", f"for n = {n} the Jacobian is {n} x {n}, yours has shape {got.shape}. {hint}")
+        if np.allclose(got, expected.T, atol=1e-6) and not np.allclose(got, expected, atol=1e-6):
+            return report(False, "", "that is the transpose: rows index h_{t-1}[j], columns h_t[k].")
+        if not np.allclose(got, expected, atol=1e-6):
+            return report(False, "", hint)
+    return report(True, "multiplying T - t of these is what makes the RNN's gradient vanish (or explode).", hint)

@@ -291,3 +291,24 @@ def balanced_subset(x, y, n, seed=0):
     )
     keep = np.sort(keep)
     return x[keep], y[keep]
+
+
+# Notebook 07: variational autoencoders (stochastic binarization) ------------------------------
+
+
+def binarize_stochastic(x, seed=0):
+    """Binary images drawn pixel by pixel: each pixel is 1 with probability equal to its grey level.
+
+    ``x`` holds grey levels in [0, 1] (any shape); returns a float32 array of 0s and 1s of the
+    same shape. ``seed`` is an integer (the same seed gives the same draw) or a
+    ``numpy.random.Generator``. Binarized MNIST for likelihood figures in nats: one fixed draw
+    for the test set; a fresh draw for every training batch ("dynamic binarization").
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.size and (not np.all(np.isfinite(x)) or x.min() < 0.0 or x.max() > 1.0):
+        raise ValueError(
+            f"binarize_stochastic needs grey levels in [0, 1] (probabilities), got values in "
+            f"{np.nanmin(x):.3g}..{np.nanmax(x):.3g}: scale the images to [0, 1] first (divide by 255)."
+        )
+    draw = np.random.default_rng(seed).random(x.shape, dtype=np.float32)
+    return (draw < x).astype(np.float32)

@@ -322,3 +322,135 @@ def architecture_designer(layers_text, size=32, depth=3):
                                   layout=W.Layout(width="300px", height="180px")),
     }
     return LiveFigure(architecture_view, controls)
+
+
+# Notebook 07: variational autoencoders: decode a point of a 2-d latent space ----------------------
+
+
+def latent_decoder_view(decode, codes, labels, z1, z2, digit, neighbours=25):
+    """Decode the point (z1, z2) of a 2-d latent space and say which class it falls in.
+
+    ``decode(z)`` maps codes (n, 2) to images (n, 784) or (n, 28, 28) with values in [0, 1];
+    ``codes`` (m, 2) and integer ``labels`` (m,) are the codes of labelled images (the test set),
+    drawn as a scatter with the class ``digit`` highlighted. The class of the point is the
+    majority label among its ``neighbours`` nearest codes. Returns ``(figure, text)``.
+    """
+    codes = np.asarray(codes, dtype=np.float64)
+    labels = np.asarray(labels)
+    if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) != len(labels) or len(codes) == 0:
+        raise ValueError(
+            f"latent_decoder_view needs codes of shape (m, 2) and labels of shape (m,), m >= 1, "
+            f"got {codes.shape} and {labels.shape}: pass the 2-d codes of the test images and their labels."
+        )
+    image = np.asarray(decode(np.array([[z1, z2]], dtype=np.float32)), dtype=np.float64)
+    if image.size != 784:
+        raise ValueError(f"decode must turn one 2-d code into one 28x28 image, got an array of shape {image.shape}.")
+    near = np.argsort(np.sum((codes - [z1, z2]) ** 2, axis=1))[: min(neighbours, len(codes))]
+    votes = np.bincount(labels[near].astype(int), minlength=10)
+    winner = int(np.argmax(votes))
+    share = votes[winner] / len(near)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.8), gridspec_kw={"width_ratios": [1.4, 1]})
+    mine = labels == digit
+    left.scatter(codes[~mine, 0], codes[~mine, 1], s=3, color="0.8", linewidths=0, label="other digits")
+    left.scatter(codes[mine, 0], codes[mine, 1], s=3, color="C0", linewidths=0, label=f"test codes of {digit}s")
+    left.plot([z1], [z2], "x", color="C3", markersize=12, markeredgewidth=3, label="decoded point")
+    left.set(xlabel="$z_1$", ylabel="$z_2$", title="latent space (test codes)")
+    left.legend(fontsize=8, loc="upper right", markerscale=2)
+    right.imshow(image.reshape(28, 28), cmap="gray", vmin=0.0, vmax=1.0)
+    right.set_axis_off()
+    right.set_title(f"decoded at ({z1:.2f}, {z2:.2f})")
+    fig.tight_layout()
+    verdict = "inside" if winner == digit else "outside"
+    text = (
+        f"(z1, z2) = ({z1:.2f}, {z2:.2f}) falls among the <b>{winner}s</b> "
+        f"({share:.0%} of its {len(near)} nearest test codes): {verdict} the region of the {digit}s"
+    )
+    return fig, text
+
+
+def latent_decoder(decode, codes, labels, digit=3, limit=3.0):
+    """Sliders z1 and z2 (from -limit to limit) and a digit to highlight, over ``latent_decoder_view``.
+
+    The sliders start at the centre of the chosen digit's codes.
+    """
+    codes = np.asarray(codes, dtype=np.float64)
+    labels = np.asarray(labels)
+    start = np.clip(np.median(codes[labels == digit], axis=0), -limit, limit) if np.any(labels == digit) else (0, 0)
+
+    def slider(name, value):
+        return W.FloatSlider(description=name, min=-limit, max=limit, step=0.05, value=round(float(value), 2),
+                             continuous_update=False, layout=W.Layout(width="260px"))
+
+    controls = {
+        "z1": slider("z1", start[0]),
+        "z2": slider("z2", start[1]),
+        "digit": W.Dropdown(description="digit", options=list(range(10)), value=digit, layout=W.Layout(width="140px")),
+    }
+    return LiveFigure(lambda **values: latent_decoder_view(decode, codes, labels, **values), controls)
+
+
+# Notebook 06: recurrent cells: gate activations and state over a sequence ---------------------
+
+
+def gate_view(sequence, runs, cell, t):
+    """A cell's gates and state over the first ``t`` steps of one input ``sequence`` (T, d).
+
+    ``runs[cell]`` is ``{"h": (T, n) hidden states, "trace": {gate or state name: (T, n)}}``,
+    as the notebook's ``run_cell`` returns them for one sequence; it may also hold ``"label"``,
+    a line about that run (its prediction, say). Gates are drawn on [0, 1], ``tanh`` values and
+    states on [-1, 1] (a cell state c on its own symmetric range). Returns ``(figure, text)``.
+    """
+    if cell not in runs:
+        raise ValueError(f"no run for cell {cell!r}: choose one of {list(runs)}")
+    sequence = np.asarray(sequence)
+    if sequence.ndim != 2:
+        raise ValueError(f"sequence must be one sequence of shape (T, d), got shape {sequence.shape}")
+    length = sequence.shape[0]
+    if not 1 <= t <= length:
+        raise ValueError(f"t must be a step from 1 to {length}, got {t}")
+    run = runs[cell]
+    panels = {"input x": sequence, **run["trace"], "hidden state h": run["h"]}
+    for name, values in panels.items():
+        if np.shape(values)[0] != length:
+            raise ValueError(f"{name!r} of {cell!r} has {np.shape(values)[0]} steps, the sequence {length}")
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 1.1 * len(panels) + 0.6), sharex=True)
+    axes = np.atleast_1d(axes)
+    for ax, (name, values) in zip(axes, panels.items()):
+        shown = np.array(values, dtype=np.float64).T  # rows: units (or input channels), columns: steps
+        shown[:, t:] = np.nan
+        if name == "input x":
+            limits, cmap = (float(np.min(sequence)), float(np.max(sequence)) or 1.0), "gray_r"
+        elif "gate" in name:
+            limits, cmap = (0.0, 1.0), "viridis"
+        elif name.startswith("cell state"):
+            top = float(np.max(np.abs(values))) or 1.0
+            limits, cmap = (-top, top), "RdBu_r"
+        else:
+            limits, cmap = (-1.0, 1.0), "RdBu_r"
+        image = ax.imshow(shown, aspect="auto", interpolation="nearest", cmap=cmap, vmin=limits[0], vmax=limits[1],
+                          extent=(0.5, length + 0.5, shown.shape[0] - 0.5, -0.5))
+        ax.axvline(t, color="tab:red", lw=1)
+        ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+        ax.set_yticks([])
+        ax.grid(False)
+        fig.colorbar(image, ax=ax, pad=0.01, fraction=0.03)
+    axes[-1].set_xlabel("time step t")
+    fig.suptitle(f"{cell}: steps 1 to {t} of {length}")
+    fig.tight_layout()
+    means = ", ".join(f"{name} {float(np.mean(values[t - 1])):.2f}" for name, values in run["trace"].items()
+                      if "gate" in name)
+    text = f"<b>{cell}</b>, step {t} of {length}: " + (f"mean {means}; " if means else "no gates; ")
+    text += f"|h| = {float(np.linalg.norm(run['h'][t - 1])):.2f}"
+    if run.get("label"):
+        text += f". {run['label']}"
+    return fig, text
+
+
+def gate_explorer(sequence, runs, cell=None, t=None):
+    """A choice of cell and a time slider over ``gate_view``: watch the gates as the sequence runs."""
+    length = np.shape(sequence)[0]
+    controls = {
+        "cell": W.Dropdown(description="cell", options=list(runs), value=cell or list(runs)[0]),
+        "t": W.IntSlider(description="time step t", min=1, max=length, value=t or length, continuous_update=False),
+    }
+    return LiveFigure(lambda **values: gate_view(sequence, runs, **values), controls)

@@ -1,0 +1,254 @@
+"""Notebook 07 (variational autoencoders): its helpers, headless, and the ELBO math of its cells.
+
+The math a student reads (Bernoulli log-likelihood from logits, Gaussian KL, reparameterization,
+importance sampling, the VAE's ``train_step``) lives in the notebook, in cells tagged ``vae-math``
+and ``vae-model``; these tests run those very cells and check them against references.
+"""
+
+import math
+import re
+from pathlib import Path
+
+import keras
+import nbformat
+import numpy as np
+import pytest
+import tensorflow as tf
+from matplotlib.figure import Figure
+from scipy import integrate, stats
+
+from helpers import checks, data, widgets
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_variational_autoencoders.ipynb"
+
+
+def plain(html):
+    return re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.fixture(scope="module")
+def nb():
+    """The namespace left by the notebook's ``vae-math`` and ``vae-model`` cells, in order."""
+    cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    tagged = [c for c in cells if {"vae-math", "vae-model"} & set(c.metadata.get("tags", []))]
+    assert len(tagged) >= 3, "the notebook's math cells are tagged vae-math / vae-model"
+    namespace = {"np": np, "math": math, "keras": keras, "ops": keras.ops, "tf": tf, "time": __import__("time")}
+    for cell in tagged:
+        exec(compile(cell.source, f"{NOTEBOOK.name}:{cell.id}", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+# The ELBO math of the notebook --------------------------------------------------------------------
+
+
+def test_log_bernoulli_matches_the_textbook_formula_and_keras(nb):
+    rng = np.random.default_rng(0)
+    x = (rng.random((4, 784)) < 0.4).astype(np.float64)
+    logits = rng.normal(0, 4, size=(4, 784))
+    p = 1 / (1 + np.exp(-logits))
+    textbook = np.sum(x * np.log(p) + (1 - x) * np.log(1 - p), axis=1)
+    ours = keras.ops.convert_to_numpy(nb["log_bernoulli"](x, logits))
+    assert np.allclose(ours, textbook, rtol=1e-10)
+    bce = keras.ops.convert_to_numpy(keras.losses.binary_crossentropy(x, logits, from_logits=True))
+    assert np.allclose(ours, -784 * bce, rtol=1e-5)
+    extreme = nb["log_bernoulli"](np.array([[1.0, 0.0, 1.0]]), np.array([[-300.0, 300.0, 300.0]]))
+    extreme = keras.ops.convert_to_numpy(extreme)
+    assert np.isfinite(extreme).all() and np.isclose(extreme[0], -600.0)
+
+
+def test_gaussian_kl_matches_quadrature_and_is_zero_at_the_prior(nb):
+    kl = nb["gaussian_kl"]
+    for mean, log_var in [(0.5, 0.7), (-2.0, -1.5), (0.0, 2.0)]:
+        q = stats.norm(mean, math.exp(0.5 * log_var))
+        value, _ = integrate.quad(lambda z, q=q: q.pdf(z) * (q.logpdf(z) - stats.norm.logpdf(z)), -40, 40)
+        assert np.isclose(float(kl(np.array([mean]), np.array([log_var]))), value, rtol=1e-7)
+    assert float(kl(np.zeros(5), np.zeros(5))) == 0.0
+    # dimensions add up
+    assert np.isclose(float(kl(np.array([0.5, -2.0]), np.array([0.7, -1.5]))),
+                      float(kl(np.array([0.5]), np.array([0.7]))) + float(kl(np.array([-2.0]), np.array([-1.5]))))
+
+
+def test_reparameterize_and_log_normal_diag(nb):
+    rng = np.random.default_rng(1)
+    mean, log_var, eps = rng.normal(size=(3, 2, 5))
+    z = keras.ops.convert_to_numpy(nb["reparameterize"](mean, log_var, eps))
+    assert np.allclose(z, mean + np.exp(0.5 * log_var) * eps)
+    expected = stats.norm.logpdf(z, mean, np.exp(0.5 * log_var)).sum(axis=-1)
+    assert np.allclose(keras.ops.convert_to_numpy(nb["log_normal_diag"](z, mean, log_var)), expected)
+    # samples have the right mean and variance
+    big = rng.standard_normal((200_000, 1))
+    samples = keras.ops.convert_to_numpy(nb["reparameterize"](np.array([1.5]), np.array([math.log(0.25)]), big))
+    assert abs(samples.mean() - 1.5) < 0.01 and abs(samples.var() - 0.25) < 0.01
+
+
+def test_reparameterization_gradients_are_unbiased(nb):
+    # d/dmu E[z^2] = 2 mu, d/dlog var E[z^2] = sigma^2, for z ~ N(mu, sigma^2)
+    mu, log_var = tf.Variable(0.7, dtype=tf.float64), tf.Variable(math.log(0.5), dtype=tf.float64)
+    eps = tf.constant(np.random.default_rng(2).standard_normal(200_000))
+    with tf.GradientTape() as tape:
+        objective = tf.reduce_mean(nb["reparameterize"](mu, log_var, eps) ** 2)
+    d_mu, d_log_var = (g.numpy() for g in tape.gradient(objective, [mu, log_var]))
+    assert abs(d_mu - 1.4) < 0.01 and abs(d_log_var - 0.5) < 0.01
+
+
+def tiny_data(n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.random((n, 784)).astype(np.float32) ** 3  # mostly dark, like MNIST
+
+
+def test_vae_train_step_lowers_the_negative_elbo(nb):
+    keras.utils.set_random_seed(0)
+    model = nb["VAE"](3, hidden=(16,))
+    x = tiny_data()
+    x_binary = data.binarize_stochastic(x, seed=0)
+    model.compile(keras.optimizers.Adam(1e-2))
+    before = model.evaluate(x_binary, batch_size=64, verbose=0, return_dict=True)
+    history, seconds = nb["train_vae"](model, x, epochs=5, batch_size=16, learning_rate=1e-2)
+    after = model.evaluate(x_binary, batch_size=64, verbose=0, return_dict=True)
+    assert set(history) >= {"neg_elbo", "reconstruction", "kl"} and len(history["neg_elbo"]) == 5
+    assert seconds > 0 and after["neg_elbo"] < before["neg_elbo"]
+    assert np.isclose(after["neg_elbo"], after["reconstruction"] + after["kl"], rtol=1e-4)
+    assert model(x[:3]).shape == (3, 784)
+
+
+def test_importance_sampling_lies_below_the_negative_elbo(nb):
+    keras.utils.set_random_seed(0)
+    model = nb["VAE"](2, hidden=(8,))
+    x = data.binarize_stochastic(tiny_data(20), seed=0)
+    model(x[:1])
+    figures = nb["elbo_and_likelihood"](model, x, k=50, batch_size=7)
+    assert set(figures) == {"reconstruction", "kl", "neg_elbo", "nll"}
+    assert np.isclose(figures["neg_elbo"], figures["reconstruction"] + figures["kl"])
+    assert figures["nll"] < figures["neg_elbo"] and figures["kl"] >= 0
+    assert figures == nb["elbo_and_likelihood"](model, x, k=50, batch_size=7)  # seeded: repeatable
+    # K = 1: the importance-sampled bound is a one-sample estimate of the ELBO itself
+    one = [nb["elbo_and_likelihood"](model, x, k=1, seed=s)["nll"] for s in range(200)]
+    assert abs(np.mean(one) - figures["neg_elbo"]) < 4 * np.std(one) / np.sqrt(len(one)) + 0.05
+
+
+# data.binarize_stochastic ------------------------------------------------------------------------------
+
+
+def test_binarize_stochastic_draws_each_pixel_with_its_grey_level():
+    grey = np.tile(np.linspace(0, 1, 11, dtype=np.float32), (20_000, 1))
+    binary = data.binarize_stochastic(grey, seed=0)
+    assert binary.dtype == np.float32 and binary.shape == grey.shape
+    assert set(np.unique(binary)) <= {0.0, 1.0}
+    assert np.allclose(binary.mean(axis=0), grey[0], atol=0.01)
+    assert np.all(binary[:, 0] == 0) and np.all(binary[:, -1] == 1)
+
+
+def test_binarize_stochastic_is_repeatable_by_seed_and_accepts_a_generator():
+    x = np.random.default_rng(0).random((5, 28, 28))
+    assert np.array_equal(data.binarize_stochastic(x, seed=3), data.binarize_stochastic(x, seed=3))
+    assert not np.array_equal(data.binarize_stochastic(x, seed=3), data.binarize_stochastic(x, seed=4))
+    gen = np.random.default_rng(3)
+    assert np.array_equal(data.binarize_stochastic(x, seed=gen), data.binarize_stochastic(x, seed=3))
+    assert data.binarize_stochastic(x).shape == (5, 28, 28)
+
+
+@pytest.mark.parametrize("bad", [[0.5, 1.2], [-0.1, 0.5], [0.5, np.nan], [0, 255]])
+def test_binarize_stochastic_refuses_values_outside_0_1(bad):
+    with pytest.raises(ValueError, match="divide by 255"):
+        data.binarize_stochastic(np.array(bad))
+
+
+# widgets.latent_decoder_view / latent_decoder -----------------------------------------------------
+
+
+@pytest.fixture
+def latent():
+    """Codes of three clusters (digits 0, 1, 2) and a decoder that draws a bar at z1's position."""
+    rng = np.random.default_rng(0)
+    centres = {0: (-2.0, 0.0), 1: (0.0, 2.0), 2: (2.0, 0.0)}
+    codes = np.concatenate([rng.normal(c, 0.3, size=(40, 2)) for c in centres.values()])
+    labels = np.repeat(list(centres), 40)
+    calls = []
+
+    def decode(z):
+        calls.append(np.array(z))
+        images = np.zeros((len(z), 28, 28), dtype=np.float32)
+        for image, (z1, _) in zip(images, z):
+            image[:, int(np.clip(14 + 4 * z1, 0, 27))] = 1.0
+        return images.reshape(len(z), 784)
+
+    return decode, codes, labels, calls
+
+
+def test_latent_decoder_view_decodes_the_point_and_names_its_class(latent):
+    decode, codes, labels, calls = latent
+    fig, text = widgets.latent_decoder_view(decode, codes, labels, z1=2.0, z2=0.1, digit=2)
+    assert isinstance(fig, Figure)
+    assert np.allclose(calls[-1], [[2.0, 0.1]])
+    assert "falls among the 2s" in plain(text) and "100%" in text and "inside the region of the 2s" in plain(text)
+    fig, text = widgets.latent_decoder_view(decode, codes, labels, z1=-2.0, z2=0.0, digit=1)
+    assert "falls among the 0s" in plain(text) and "outside the region of the 1s" in plain(text)
+
+
+def test_latent_decoder_view_refuses_bad_shapes(latent):
+    decode, codes, labels, _ = latent
+    with pytest.raises(ValueError, match="codes of shape"):
+        widgets.latent_decoder_view(decode, codes[:, :1], labels, 0.0, 0.0, 0)
+    with pytest.raises(ValueError, match="codes of shape"):
+        widgets.latent_decoder_view(decode, codes, labels[:-1], 0.0, 0.0, 0)
+    with pytest.raises(ValueError, match="28x28"):
+        widgets.latent_decoder_view(lambda z: np.zeros((1, 10)), codes, labels, 0.0, 0.0, 0)
+
+
+def test_latent_decoder_widget_follows_its_sliders(latent):
+    decode, codes, labels, calls = latent
+    widget = widgets.latent_decoder(decode, codes, labels, digit=1, limit=3.0)
+    assert set(widget.controls) == {"z1", "z2", "digit"}
+    assert "falls among the 1s" in plain(widget.last_text)  # starts at the chosen digit's codes
+    widget.controls["z1"].value = 2.0
+    widget.controls["z2"].value = 0.0
+    assert "falls among the 2s" in plain(widget.status.value)
+    assert np.allclose(calls[-1], [[2.0, 0.0]])
+    widget.controls["digit"].value = 2
+    assert "inside the region of the 2s" in plain(widget.last_text)
+
+
+# checks ------------------------------------------------------------------------------------------------
+
+
+def assert_hint(verdict):
+    assert not verdict and repr(verdict).startswith("Not yet. Hint:")
+
+
+def test_check_gaussian_kl_value():
+    assert checks.check_gaussian_kl_value(0.5, mean=1.0, var=1.0)
+    assert checks.check_gaussian_kl_value(0.5 * (4 + 0 - 1 - math.log(4)), mean=0.0, var=4.0)
+    for wrong in (None, ..., 1.0, 0.0, -0.5):
+        assert_hint(checks.check_gaussian_kl_value(wrong, mean=1.0, var=1.0))
+
+
+def test_check_bernoulli_nll():
+    x, p = [1, 0, 1, 1], [0.9, 0.2, 0.6, 0.5]
+    right = -(math.log(0.9) + math.log(0.8) + math.log(0.6) + math.log(0.5))
+    assert checks.check_bernoulli_nll(right, x=x, p=p)
+    for wrong in (None, ..., -right, -(math.log(0.9) + math.log(0.2) + math.log(0.6) + math.log(0.5))):
+        assert_hint(checks.check_bernoulli_nll(wrong, x=x, p=p))
+
+
+def test_check_reparameterize():
+    assert checks.check_reparameterize(lambda m, lv, e: m + np.exp(0.5 * lv) * e)
+    variance_instead = checks.check_reparameterize(lambda m, lv, e: m + np.exp(lv) * e)
+    assert_hint(variance_instead)
+    assert "standard deviation" in repr(variance_instead)
+    assert_hint(checks.check_reparameterize(lambda m, lv, e: ...))
+    assert "raised" in repr(checks.check_reparameterize(lambda m, lv, e: 1 / 0))
+    assert "shape" in repr(checks.check_reparameterize(lambda m, lv, e: m.sum()))
+
+
+def test_check_log_mean_exp():
+    def stable(a):
+        m = np.max(a, axis=-1, keepdims=True)
+        return (m + np.log(np.mean(np.exp(a - m), axis=-1, keepdims=True)))[..., 0]
+
+    assert checks.check_log_mean_exp(stable)
+    with np.errstate(divide="ignore"):
+        naive = checks.check_log_mean_exp(lambda a: np.log(np.mean(np.exp(a), axis=-1)))
+    assert_hint(naive)
+    assert "-1000" in repr(naive)
+    assert_hint(checks.check_log_mean_exp(lambda a: np.max(a, axis=-1)))  # the max alone is not the mean
+    assert_hint(checks.check_log_mean_exp(lambda a: None))

@@ -23,6 +23,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from helpers.config import notebook_paths
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "benchmarks" / "results.md"
 README = REPO_ROOT / "README.md"
@@ -139,7 +141,7 @@ def main(argv=None):
     parser.add_argument("--update-readme", action="store_true", help=f"replace the table in {README.name}")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    notebooks = [p.resolve() for p in args.notebooks] or sorted((REPO_ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    notebooks = [p.resolve() for p in args.notebooks] or notebook_paths()
 
     rows, failures = [], []
     for path in notebooks:

@@ -12,7 +12,12 @@ Arrays are channels-last, as in Keras: images ``(n, h, w, d)``, kernels ``(f, f,
 import re
 from dataclasses import dataclass
 
+import ipywidgets as W
+import matplotlib.pyplot as plt
 import numpy as np
+
+from .checking import call_student, report, unanswered
+from .live import LiveFigure
 
 # Output sizes ---------------------------------------------------------------------------------
 
@@ -406,3 +411,148 @@ def receptive_field(layers):
             r += (layer.f - 1) * jump
             jump *= layer.s
     return r
+
+
+# Widget: --------------------------------------------------------------------------------
+
+
+def architecture_view(size, depth, layers_text):
+    """Every layer's volume and parameter count for a ``size`` x ``size`` x ``depth`` input and
+    the layers written in ``layers_text`` (one per line, see ``helpers.cnn.parse_layers``).
+
+    Layers that do not fit are flagged in words, never by a traceback. Returns
+    ``(figure, text)``: bars of neurons and parameters per layer, and the table as HTML.
+    """
+    import html
+
+    from . import cnn
+
+    try:
+        layers = cnn.parse_layers(layers_text)
+        rows = cnn.volume_table((size, size, depth), layers, strict=False)
+    except ValueError as err:
+        fig, ax = plt.subplots(figsize=(8, 1))
+        ax.set_axis_off()
+        ax.text(0.0, 0.5, "cannot read the layers (see the message above)", va="center")
+        return fig, f"<b>Cannot read the layers.</b> {html.escape(str(err))}"
+    names = [f"{i} {row['layer']}" for i, row in enumerate(rows)]
+    bad = [row["shape"] is None for row in rows]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(rows) + 1.2), sharey=True, layout="constrained")
+    for ax, key, title in ((axes[0], "neurons", "neurons (output volume)"), (axes[1], "params", "parameters")):
+        values = [0 if b else row[key] for row, b in zip(rows, bad)]
+        colours = ["tab:red" if b else "tab:blue" for b in bad]
+        ax.barh(range(len(rows)), [max(v, 0.5) for v in values], color=colours)
+        ax.set_xscale("log")
+        ax.set_title(title)
+        for i, (v, b) in enumerate(zip(values, bad)):
+            ax.text(1, i, " does not fit" if b and not rows[i]["error"].startswith("not computed") else
+                    ("" if b else f" {v:,d}"), va="center", fontsize=8, color="tab:red" if b else "black")
+    axes[0].set_yticks(range(len(rows)), names, fontsize=8)
+    axes[0].invert_yaxis()
+    table = f"<pre style='font-size:11px'>{html.escape(cnn.format_table(rows))}</pre>"
+    failing = [(i, row) for i, row in enumerate(rows) if row["error"] and not row["error"].startswith("not computed")]
+    if failing:
+        i, row = failing[0]
+        verdict = f"<b>Layer {i} ({html.escape(row['layer'])}) does not fit.</b> {html.escape(row['error'])}"
+    else:
+        out = "x".join(map(str, rows[-1]["shape"]))
+        verdict = (f"<b>All {len(layers)} layers fit</b>: output {out}, "
+                   f"{sum(r['params'] for r in rows):,d} parameters "
+                   f"({sum(r['params_unshared'] for r in rows):,d} without sharing).")
+    return fig, verdict + table
+
+
+def architecture_designer(layers_text, size=32, depth=3):
+    """An input-size slider, a depth choice and an editable list of layers over ``architecture_view``."""
+    controls = {
+        "size": W.IntSlider(description="input size", min=4, max=256, value=size, continuous_update=False),
+        "depth": W.Dropdown(description="depth", options=[1, 3], value=depth, layout=W.Layout(width="140px")),
+        "layers_text": W.Textarea(description="layers", value=layers_text, continuous_update=False,
+                                  layout=W.Layout(width="300px", height="180px")),
+    }
+    return LiveFigure(architecture_view, controls)
+
+
+# Exercise checks --------------------------------------------------------------------------------
+
+
+def check_conv_volume(answer, input_shape, f, s, p, n_filters):
+    """Exercise: the output volume ``(height, width, depth)`` of a convolution with ``n_filters``
+    filters of size ``f``, stride ``s`` and padding ``p`` on an ``input_shape = (h, w, d)`` volume."""
+    hint = "width and height are (w - f + 2p)/s + 1 each; what sets the depth of the output?"
+    if unanswered(answer):
+        return report(False, "", hint)
+    h, w, _ = input_shape
+    expected = ((h - f + 2 * p) // s + 1, (w - f + 2 * p) // s + 1, n_filters)
+    try:
+        got = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return report(False, "", f"answer with three whole numbers (height, width, depth). {hint}")
+    if len(got) != 3:
+        return report(False, "", f"answer with three numbers (height, width, depth), not {len(got)}. {hint}")
+    if got[:2] == expected[:2] and got[2] != expected[2]:
+        return report(False, "", "the width and height are right; the depth is not the input's depth.")
+    passed = got == expected
+    return report(passed, f"{'x'.join(map(str, got))}: one {got[0]}x{got[1]} map per filter.", hint)
+
+
+def check_shared_and_unshared_parameters(answer, input_shape, f, s, p, n_filters):
+    """Exercise: ``(with sharing, without sharing)``, the parameters of that convolution and of a
+    locally connected layer with the same output volume (each neuron its own weights and bias)."""
+    hint = ("with sharing, each filter has f*f*d weights and one bias; without, every neuron of the output "
+            "volume has its own f*f*d weights and bias.")
+    if unanswered(answer):
+        return report(False, "", hint)
+    h, w, d = input_shape
+    h_out, w_out = (h - f + 2 * p) // s + 1, (w - f + 2 * p) // s + 1
+    expected = ((f * f * d + 1) * n_filters, h_out * w_out * n_filters * (f * f * d + 1))
+    try:
+        got = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return report(False, "", f"answer with two whole numbers, (with sharing, without sharing). {hint}")
+    if len(got) != 2:
+        return report(False, "", f"answer with two numbers, (with sharing, without sharing). {hint}")
+    if got[0] == expected[0] and got[1] != expected[1]:
+        return report(False, "", "the count with sharing is right; now give every output neuron its own filter.")
+    if got[1] == expected[1] and got[0] != expected[0]:
+        return report(False, "", "the count without sharing is right; with sharing, count one filter per depth "
+                                 "slice, bias included.")
+    passed = got == expected
+    return report(passed, f"sharing saves a factor of {expected[1] // expected[0]:,d} = {h_out}x{w_out} positions.",
+                  hint)
+
+
+def check_receptive_field(answer, n_layers, f):
+    """Exercise: the side of the input region that one neuron sees after ``n_layers`` stacked
+    ``f`` x ``f`` convolutions with stride 1."""
+    hint = "each stride-1 layer widens the region by f - 1 pixels: start from one pixel and add."
+    if unanswered(answer):
+        return report(False, "", hint)
+    passed = float(answer) == 1 + n_layers * (f - 1)
+    return report(passed, f"{n_layers} layers of {f}x{f} see as far as one {int(answer)}x{int(answer)} filter, "
+                          f"with fewer parameters and more nonlinearities.", hint)
+
+
+def check_max_pool(max_pool):
+    """Exercise: ``max_pool(x, f, s)`` returns the max pooling of one volume ``x`` (h, w, d) over
+    f x f windows with stride ``s``: shape ((h - f)/s + 1, (w - f)/s + 1, d)."""
+    hint = ("output pixel (i, j) of depth slice c is the largest value in the window x[i*s : i*s + f, "
+            "j*s : j*s + f, c]; pooling works on every depth slice separately.")
+    if unanswered(max_pool):
+        return report(False, "", hint)
+    from . import cnn
+
+    rng = np.random.default_rng(7)
+    for (h, w, d), f, s in (((4, 4, 1), 2, 2), ((7, 7, 3), 3, 2), ((6, 8, 2), 2, 1), ((9, 9, 4), 3, 3)):
+        x = rng.normal(size=(h, w, d))
+        expected = cnn.pool2d(x[None], f, s, kind="max")[0]
+        got, problem = call_student(max_pool, x.copy(), f, s)
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != expected.shape:
+            return report(False, "", f"for x of shape {x.shape}, f={f}, s={s} the result has shape {expected.shape}, "
+                                     f"yours {got.shape}. {hint}")
+        if not np.allclose(got, expected):
+            return report(False, "", hint)
+    return report(True, "each depth slice is pooled on its own, window by window.", hint)

@@ -7,14 +7,41 @@ for CI and leaves the full run unchanged for students.
 
 import os
 import random
+import sys
 import time
+import warnings
 from pathlib import Path
 
 # Import helpers before TensorFlow: this keeps TensorFlow's C++ start-up messages out of the
 # notebooks (real errors still show) and turns off oneDNN's reordered floating-point sums,
-# so that a run repeats to the last digit.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# so that a run repeats to the last digit. TensorFlow reads these once, when it is imported.
+TENSORFLOW_SETTINGS = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def warn_if_tensorflow_came_first(modules=None):
+    """Warn when TensorFlow was imported before helpers: its settings above came too late.
+
+    Returns True when it warned. ``modules`` defaults to ``sys.modules``.
+    """
+    modules = sys.modules if modules is None else modules
+    if "tensorflow" not in modules:
+        return False
+    late = [name for name, value in TENSORFLOW_SETTINGS.items() if os.environ.get(name) is None]
+    if not late:
+        return False
+    warnings.warn(
+        "TensorFlow was imported before helpers, so these settings came too late: "
+        + ", ".join(f"{name}={TENSORFLOW_SETTINGS[name]}" for name in late)
+        + ". Restart the kernel and run the setup cell (which imports helpers) before anything "
+        "that imports TensorFlow or Keras.",
+        stacklevel=3,
+    )
+    return True
+
+
+warn_if_tensorflow_came_first()
+for _name, _value in TENSORFLOW_SETTINGS.items():
+    os.environ.setdefault(_name, _value)
 
 import numpy as np  # noqa: E402  (after the environment is set for TensorFlow)
 
@@ -23,6 +50,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 DATA_DIR = REPO_ROOT / "data"
 """Where downloaded data is cached (git-ignored)."""
+
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+"""The lectures, ``NN_topic.ipynb``."""
+
+
+def notebook_paths():
+    """Every lecture notebook, ``notebooks/NN_*.ipynb``, in order: the one list of notebooks
+    (tools, tests, benchmarks and the Makefile all discover it from the folder)."""
+    return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 FAST = os.environ.get("COURSE_FAST", "").strip().lower() not in {"", "0", "false", "no"}
 """True when ``COURSE_FAST`` is set to anything but empty, 0, false or no."""
@@ -107,7 +143,42 @@ def elapsed_seconds():
     return time.perf_counter() - _start_time
 
 
+FIGURE_KEY = "course_figure"
+"""The output-metadata key under which ``record_figure`` and ``report_run_time`` leave their values."""
+
+
+def _publish(text, figure):
+    """Show ``text`` and leave ``figure`` (a dict) in the output's metadata, where tools read it."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is None:  # a plain Python script: nothing records outputs
+        print(text)
+    else:
+        display({"text/plain": text}, raw=True, metadata={FIGURE_KEY: figure})
+
+
+def record_figure(label, value, *, unit="", bar=None, higher_is_better=True):
+    """Show a lecture's headline figure and record it for the course's benchmark table.
+
+    ``value`` is a number; ``unit`` is appended when shown ("%" shows ``value`` as a
+    percentage); ``bar``, when given, is the figure the course aims for.
+    """
+    value = float(value)
+    shown = f"{value:.2%}" if unit == "%" else f"{value:.4g}{(' ' + unit) if unit else ''}"
+    if bar is not None:
+        bar_shown = f"{bar:.2%}" if unit == "%" else f"{bar:g}"
+        met = value >= bar if higher_is_better else value <= bar
+        shown += f" (the course's bar: {'>=' if higher_is_better else '<='} {bar_shown}, {'met' if met else 'missed'})"
+    _publish(f"Headline figure, {label}: {shown}", {
+        "label": label, "value": value, "unit": unit, "bar": bar, "higher_is_better": higher_is_better,
+        "mode": mode_name(),
+    })
+
+
 def report_run_time():
-    """Print how long the notebook took, for the last cell of every notebook."""
-    minutes, seconds = divmod(elapsed_seconds(), 60)
-    print(f"Run time in {mode_name()} mode: {int(minutes)} min {seconds:.0f} s")
+    """Show how long the notebook took, for the last cell of every notebook (and record it)."""
+    seconds = elapsed_seconds()
+    minutes, rest = divmod(seconds, 60)
+    _publish(f"Run time in {mode_name()} mode: {int(minutes)} min {rest:.0f} s",
+             {"label": "run time", "value": round(seconds, 1), "unit": "s", "mode": mode_name()})

@@ -1,7 +1,13 @@
-"""Shared fixtures: a headless matplotlib, and small .npz files, good and bad, in tmp_path."""
+"""Shared fixtures: a headless matplotlib, and small .npz files, good and bad, in tmp_path.
+
+``tools/`` is put on the import path, so tests import the course's tools by name.
+"""
 
 import os
+import sys
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 os.environ["MPLBACKEND"] = "Agg"  # before anything imports matplotlib.pyplot
 
 import matplotlib  # noqa: E402

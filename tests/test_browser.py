@@ -74,13 +74,13 @@ latent_z1 = first_number(r"\(z1, z2\) = \(([-\d.]+),")
 
 CASES = [
     # 01: the spiral playground; one hidden unit cannot follow three arms.
-    Case("01", "widgets.playground(", "hidden units", "drag-min",
+    Case("01", "mlp.playground(", "hidden units", "drag-min",
          lambda before, after: accuracy(after) < accuracy(before) - 20),
     # 05: the architecture designer; AlexNet's first layer (11x11, stride 4) fits 227 pixels, not 224.
-    Case("05", "widgets.architecture_designer(", "input size", "type:224",
+    Case("05", "cnn.architecture_designer(", "input size", "type:224",
          lambda before, after: "All" in before and "does not fit" in after),
     # 07: the 2-d latent space of a VAE; dragging z1 to the right end decodes the point (3.00, z2).
-    Case("07", "widgets.latent_decoder(", "z1", "drag-max",
+    Case("07", "variational.latent_decoder(", "z1", "drag-max",
          lambda before, after: latent_z1(before) < 3.0 and latent_z1(after) == 3.0),
     # A new widget is one more entry: Case("NN", "<code in its cell>", "<control label>", "<action>", <expect>).
 ]

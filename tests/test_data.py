@@ -528,3 +528,100 @@ def test_real_mnist_options(real_mnist_path, real_mnist):
     sub_x, sub_y = data.subset(full_x, full_y, 1000, seed=1)
     np.testing.assert_array_equal(x_train, (sub_x > 0.5).reshape(1000, 784))
     np.testing.assert_array_equal(y_train.argmax(axis=1), sub_y)
+
+
+# add_gaussian_noise and balanced_subset (lecture 03) ------------------------------------------
+
+
+def test_gaussian_noise_is_clipped_repeatable_and_leaves_input_alone():
+    x = np.random.default_rng(0).uniform(size=(20, 784)).astype(np.float32)
+    before = x.copy()
+    noisy = data.add_gaussian_noise(x, 0.5, seed=1)
+    assert noisy.shape == x.shape and noisy.dtype == np.float32
+    assert noisy.min() >= 0.0 and noisy.max() <= 1.0
+    assert np.array_equal(x, before)
+    assert np.array_equal(noisy, data.add_gaussian_noise(x, 0.5, seed=1))
+    assert not np.array_equal(noisy, data.add_gaussian_noise(x, 0.5, seed=2))
+
+
+def test_gaussian_noise_has_the_asked_standard_deviation_without_clipping():
+    x = np.full((200, 500), 0.5, dtype=np.float32)
+    noisy = data.add_gaussian_noise(x, 0.3, seed=0, clip=False)
+    assert abs((noisy - x).std() - 0.3) < 0.005
+    assert abs((noisy - x).mean()) < 0.005
+    assert noisy.min() < 0.0 and noisy.max() > 1.0
+
+
+def test_gaussian_noise_of_zero_changes_nothing_and_takes_a_generator():
+    x = np.linspace(0, 1, 50, dtype=np.float32).reshape(5, 10)
+    assert np.array_equal(data.add_gaussian_noise(x, 0.0), x)
+    rng = np.random.default_rng(7)
+    first = data.add_gaussian_noise(x, 0.2, seed=rng)
+    second = data.add_gaussian_noise(x, 0.2, seed=rng)
+    assert not np.array_equal(first, second)  # the generator moves on
+
+
+@pytest.mark.parametrize("std", [-0.1, np.nan, np.inf])
+def test_gaussian_noise_rejects_bad_levels(std):
+    with pytest.raises(ValueError, match="std"):
+        data.add_gaussian_noise(np.zeros((2, 3)), std)
+
+
+# data.balanced_subset -------------------------------------------------------------------------
+
+
+def test_balanced_subset_has_equal_classes_in_original_order():
+    y = np.repeat(np.arange(10), 50)[::-1].copy()
+    x = np.arange(len(y))
+    xs, ys = data.balanced_subset(x, y, 100, seed=0)
+    assert len(xs) == 100 and np.array_equal(np.bincount(ys, minlength=10), np.full(10, 10))
+    assert np.all(np.diff(xs) > 0)  # original order kept
+    assert np.array_equal(y[xs], ys)
+    again, _ = data.balanced_subset(x, y, 100, seed=0)
+    other, _ = data.balanced_subset(x, y, 100, seed=1)
+    assert np.array_equal(xs, again) and not np.array_equal(xs, other)
+
+
+def test_balanced_subset_spreads_the_remainder():
+    y = np.repeat(np.arange(3), 20)
+    _, ys = data.balanced_subset(np.zeros((60, 2)), y, 8, seed=0)
+    assert sorted(np.bincount(ys, minlength=3)) == [2, 3, 3]
+
+
+def test_balanced_subset_bad_input():
+    y = np.array([0, 0, 0, 1])
+    with pytest.raises(ValueError, match="too few"):
+        data.balanced_subset(np.zeros((4, 2)), y, 4)  # would need 2 of class 1
+    with pytest.raises(ValueError, match="n must"):
+        data.balanced_subset(np.zeros((4, 2)), y, 0)
+    with pytest.raises(ValueError, match="n must"):
+        data.balanced_subset(np.zeros((4, 2)), y, 5)
+    with pytest.raises(ValueError, match="labels"):
+        data.balanced_subset(np.zeros((4, 2)), y[:3], 2)
+
+
+# binarize_stochastic (lectures 07 and 08) -----------------------------------------------------
+
+
+def test_binarize_stochastic_draws_each_pixel_with_its_grey_level():
+    grey = np.tile(np.linspace(0, 1, 11, dtype=np.float32), (20_000, 1))
+    binary = data.binarize_stochastic(grey, seed=0)
+    assert binary.dtype == np.float32 and binary.shape == grey.shape
+    assert set(np.unique(binary)) <= {0.0, 1.0}
+    assert np.allclose(binary.mean(axis=0), grey[0], atol=0.01)
+    assert np.all(binary[:, 0] == 0) and np.all(binary[:, -1] == 1)
+
+
+def test_binarize_stochastic_is_repeatable_by_seed_and_accepts_a_generator():
+    x = np.random.default_rng(0).random((5, 28, 28))
+    assert np.array_equal(data.binarize_stochastic(x, seed=3), data.binarize_stochastic(x, seed=3))
+    assert not np.array_equal(data.binarize_stochastic(x, seed=3), data.binarize_stochastic(x, seed=4))
+    gen = np.random.default_rng(3)
+    assert np.array_equal(data.binarize_stochastic(x, seed=gen), data.binarize_stochastic(x, seed=3))
+    assert data.binarize_stochastic(x).shape == (5, 28, 28)
+
+
+@pytest.mark.parametrize("bad", [[0.5, 1.2], [-0.1, 0.5], [0.5, np.nan], [0, 255]])
+def test_binarize_stochastic_refuses_values_outside_0_1(bad):
+    with pytest.raises(ValueError, match="divide by 255"):
+        data.binarize_stochastic(np.array(bad))

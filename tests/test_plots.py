@@ -214,3 +214,52 @@ def test_image_grid_gaps_are_white_whatever_the_colour_map():
     image = fig.axes[0].images[0]
     assert np.ma.getmaskarray(image.get_array())[5, 0]  # the gap row is masked (NaN) ...
     assert tuple(image.get_cmap().get_bad()[:3]) == (1.0, 1.0, 1.0)  # ... and masked shows white
+
+
+# image_rows and latent_scatter ----------------------------------------------------------------
+
+
+def test_image_rows_labels_each_row():
+    rng = np.random.default_rng(0)
+    rows = {"original": rng.uniform(size=(12, 784)), "h = 32": rng.uniform(size=(12, 28, 28))}
+    fig = plots.image_rows(rows, n=8, title="two rows")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["original", "h = 32"]
+    assert ax.images[0].get_array().shape == (2 * 28 + 1, 8 * 28 + 7)
+    assert ax.get_title() == "two rows"
+
+
+def test_image_rows_draws_on_a_given_axis_and_uses_the_shortest_row():
+    fig, ax = plt.subplots()
+    out = plots.image_rows({"a": np.zeros((3, 8, 8)), "b": np.ones((5, 8, 8))}, n=10, ax=ax)
+    assert out is fig
+    assert ax.images[0].get_array().shape == (2 * 8 + 1, 3 * 8 + 2)
+
+
+def test_image_rows_bad_input():
+    with pytest.raises(ValueError, match="at least one"):
+        plots.image_rows({})
+    with pytest.raises(ValueError, match="one shape"):
+        plots.image_rows({"a": np.zeros((2, 28, 28)), "b": np.zeros((2, 8, 8))})
+    with pytest.raises(ValueError, match="square"):
+        plots.image_rows({"a": np.zeros((2, 10))})
+    with pytest.raises(ValueError, match="at least one image"):
+        plots.image_rows({"a": np.zeros((0, 4, 4))})
+
+
+def test_latent_scatter_one_colour_per_label():
+    rng = np.random.default_rng(0)
+    codes, labels = rng.normal(size=(300, 2)), rng.integers(0, 10, 300)
+    fig = plots.latent_scatter(codes, labels, title="codes")
+    ax = fig.axes[0]
+    assert len(ax.collections) == 10
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [str(k) for k in range(10)]
+    assert ax.get_title() == "codes"
+
+
+def test_latent_scatter_bad_input():
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        plots.latent_scatter(np.zeros((5, 3)), np.zeros(5, int))
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        plots.latent_scatter(np.zeros((5, 2)), np.zeros(4, int))

@@ -2,7 +2,6 @@
 without executing anything, one page per notebook, every figure there, every link resolving."""
 
 import base64
-import importlib.util
 import re
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
@@ -12,10 +11,9 @@ import pytest
 
 from helpers import config
 
-NOTEBOOKS = sorted((config.REPO_ROOT / "notebooks").glob("[0-9]*.ipynb"))
-spec = importlib.util.spec_from_file_location("build_site", config.REPO_ROOT / "tools" / "build_site.py")
-build_site = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(build_site)
+import build_site
+
+NOTEBOOKS = config.notebook_paths()
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
 

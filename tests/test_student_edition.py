@@ -11,7 +11,7 @@ with the solutions' answers bound to the exercises' variables.
 import ast
 import builtins
 import contextlib
-import importlib.util
+import importlib
 import inspect
 import io
 import re
@@ -19,12 +19,12 @@ import re
 import nbformat
 import pytest
 
-from helpers import checks, config
+from helpers import config
 
-NOTEBOOKS = sorted((config.REPO_ROOT / "notebooks").glob("[0-9]*.ipynb"))
-spec = importlib.util.spec_from_file_location("build_student", config.REPO_ROOT / "tools" / "build_student.py")
-build_student = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(build_student)
+import build_student
+from notebook_cells import run_source
+
+NOTEBOOKS = config.notebook_paths()
 
 
 def has_tag(cell, tag):
@@ -83,22 +83,27 @@ def needed_cells(cells, targets):
 
 def run(source, namespace, name):
     """Execute one cell's source in ``namespace``; return what it printed."""
-    if re.search(r"^\s*[%!]", source, re.MULTILINE):
-        pytest.fail(f"{name}: IPython magics or shell escapes are not supported by this test")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(source, name, "exec"), namespace)  # noqa: S102  (the course's own cells)
+        run_source(source, namespace, name)
     return out.getvalue()
 
 
-class RecordingChecks:
-    """Stands in for ``helpers.checks`` and records the answer each ``check_...`` was called with."""
+def check_modules(cells):
+    """The helpers modules whose checks a notebook's exercises call, by name (e.g. ``{"cnn"}``)."""
+    calls = [re.finditer(r"\b(\w+)\.check_\w+\(", c.source) for c in cells if has_tag(c, "exercise")]
+    return sorted({m.group(1) for found in calls for m in found})
 
-    def __init__(self):
+
+class RecordingChecks:
+    """Stands in for a lecture module and records the answer each ``check_...`` was called with."""
+
+    def __init__(self, module):
+        self.module = module
         self.answers = {}
 
     def __getattr__(self, name):
-        real = getattr(checks, name)
+        real = getattr(self.module, name)
         if not name.startswith("check_"):
             return real
 
@@ -111,18 +116,19 @@ class RecordingChecks:
         return recorded
 
 
-def answer_variables(self_check_source):
+def answer_variables(self_check_source, modules):
     """(check name, the variable the student edition passes as its answer) for each check call."""
     tree = ast.parse(self_check_source)
     pairs = []
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "checks"):
+                and isinstance(node.func.value, ast.Name) and node.func.attr.startswith("check_")):
             name = node.func.attr
-            first = next(iter(inspect.signature(getattr(checks, name)).parameters))
+            first = next(iter(inspect.signature(getattr(modules[node.func.value.id], name)).parameters))
             arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == first), None)
             assert isinstance(arg, ast.Name), (
-                f"checks.{name}(...) in an exercise cell must pass the answer as a variable (e.g. `answer`), "
+                f"{node.func.value.id}.{name}(...) in an exercise cell must pass the answer as a variable "
+                "(e.g. `answer`), "
                 "so that the student edition's self-check can be fed the solution"
             )
             pairs.append((name, arg.id))
@@ -210,19 +216,21 @@ def test_self_checks_fail_on_blanks_and_pass_on_solutions(path, monkeypatch):
     assert f"0 of {len(verdicts)} correct" in printed
 
     # The instructor's solutions pass (their own asserts), and their answers are recorded.
-    recorder = RecordingChecks()
-    namespace["checks"] = recorder
+    modules = {name: importlib.import_module(f"helpers.{name}") for name in check_modules(cells)}
+    recorders = {name: RecordingChecks(module) for name, module in modules.items()}
+    namespace.update(recorders)
     for i in solutions:
         run(cells[i].source, namespace, f"{path.name} solution cell {i}")
-    namespace["checks"] = checks
+    namespace.update(modules)
 
     # The same self-check, with each exercise's variable holding the solution's answer: all pass.
     seen = {}
-    for name, variable in answer_variables(self_check):
+    answers = {name: recorded for recorder in recorders.values() for name, recorded in recorder.answers.items()}
+    for name, variable in answer_variables(self_check, modules):
         k = seen.get(name, 0)
         seen[name] = k + 1
-        assert len(recorder.answers.get(name, [])) > k, f"{path.name}: the solutions never call checks.{name}"
-        namespace[variable] = recorder.answers[name][k]
+        assert len(answers.get(name, [])) > k, f"{path.name}: the solutions never call {name}"
+        namespace[variable] = answers[name][k]
     printed = run(self_check, namespace, f"{path.name} self-check with the solutions")
     verdicts = namespace[build_student.SELF_CHECK_NAME]
     assert all(verdicts), printed

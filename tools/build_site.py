@@ -1,7 +1,7 @@
 """Build a static web site of the whole course from the committed notebooks, executing nothing.
 
-    python tools/build_site.py               # notebooks/[0-9]*.ipynb -> _site/
-    python tools/build_site.py --out DIR     # elsewhere
+    python tools/build_site.py               # notebooks/NN_*.ipynb -> _site/
+    python tools/build_site.py --out DIR     # elsewhere: a new or empty folder, or an earlier site
 
 Each notebook becomes one HTML page (nbconvert's JupyterLab template) with its committed
 outputs: equations typeset by MathJax, figures written next to it as image files
@@ -13,7 +13,6 @@ jupyter-server-mathjax package), so equations render offline; widgets load their
 a CDN, so they need a network (their saved state shows as text without one).
 """
 
-import argparse
 import html
 import shutil
 import sys
@@ -25,7 +24,9 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from common import REPO_ROOT, claim_output_folder, run_tool, write_marker
+
+TOOL = "build_site"
 FRAGMENT_SAFE = "!$&'()*+,;=:@/?.-_~"  # kept as they are in a link's #fragment; the rest is %-encoded
 COURSE_TITLE = "Neural networks and autoencoders, from scratch"
 
@@ -166,11 +167,16 @@ def toc_item(path, headings):
 
 
 def build(notebooks, out_dir):
-    """Render every notebook and the index into ``out_dir`` (emptied first); return the index path."""
-    out_dir = Path(out_dir)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
+    """Render every notebook and the index into ``out_dir``; return the index path.
+
+    ``out_dir`` is new, empty, or an earlier site (whose files are replaced); any other folder is
+    refused (``common.OutputFolderError``) before anything is written.
+    """
+    out_dir, earlier = claim_output_folder(out_dir, TOOL)
+    if earlier is not None:  # an earlier site, written by this tool: start afresh
+        for entry in out_dir.iterdir():
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        write_marker(out_dir, TOOL)
     notebooks = [Path(p) for p in notebooks]
     html_exporter = exporter(copy_mathjax(out_dir))
     items = []
@@ -188,13 +194,7 @@ def build(notebooks, out_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "_site")
-    args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((REPO_ROOT / "notebooks").glob("[0-9]*.ipynb"))
-    print(f"wrote {build(notebooks, args.out)}")
-    return 0
+    return run_tool(__doc__, lambda notebooks, out: print(f"wrote {build(notebooks, out)}"), REPO_ROOT / "_site", argv)
 
 
 if __name__ == "__main__":

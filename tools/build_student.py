@@ -1,7 +1,7 @@
 """Build the student edition of the course: the notebooks without their solutions.
 
-    python tools/build_student.py                  # notebooks/[0-9]*.ipynb -> student/
-    python tools/build_student.py --out DIR NB...  # chosen notebooks into DIR
+    python tools/build_student.py                  # notebooks/NN_*.ipynb -> student/
+    python tools/build_student.py --out DIR NB...  # chosen notebooks into DIR (new, empty or an earlier edition)
 
 In each instructor notebook (``notebooks/``), cells tagged ``solution`` (see
 ``tools/tag_exercises.py``) are replaced:
@@ -9,7 +9,7 @@ In each instructor notebook (``notebooks/``), cells tagged ``solution`` (see
 * the ``## Solutions`` heading (and what follows it in that markdown cell) becomes
   ``## Check your answers``, with a line on where the solutions are;
 * the solution code cell becomes one cell that runs every exercise's check again, on the
-  student's own answers (the ``checks.check_...`` calls of the ``exercise`` cells, kept word
+  student's own answers (the ``<lecture module>.check_...`` calls of the ``exercise`` cells, kept word
   for word), prints each verdict and how many are correct.
 
 Exercise cells keep their blanks (``...  # your answer``) and lose their outputs (stale hints);
@@ -17,10 +17,14 @@ an answer variable that several exercises share (``answer``) is renamed after it
 (``answer_1``, ``answer_2``...) so that the final self-check sees each exercise's own answer;
 every other cell keeps its committed outputs, so that a student can read the figures before
 running anything. Nothing is executed. The result is git-ignored: build it, hand it out.
+
+Building again never destroys a student's work: a notebook in the output folder that differs
+from what this tool wrote there last time (a student answered in it) is left as it is, and the
+tool says so; only missing and untouched notebooks are (re)written.
 """
 
-import argparse
 import ast
+import hashlib
 import io
 import re
 import sys
@@ -30,7 +34,9 @@ from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from common import REPO_ROOT, claim_output_folder, run_tool, write_marker
+
+TOOL = "build_student"
 SOLUTIONS_HEADING = re.compile(r"^#{1,3}\s*Solutions\b.*", re.MULTILINE | re.DOTALL)
 SOLUTIONS_POINTER = re.compile(r"Solutions are at the (very )?end of the notebook\.")
 SELF_CHECK_NAME = "your_verdicts"
@@ -47,7 +53,7 @@ def has_tag(cell, tag):
 
 
 def check_calls(source):
-    """The source text of every top-level ``checks.<name>(...)`` call in a cell, in order."""
+    """The source text of every top-level ``<module>.check_<name>(...)`` call in a cell, in order."""
     return [ast.get_source_segment(source, call) for call in check_call_nodes(source)]
 
 
@@ -56,11 +62,11 @@ def check_call_nodes(source):
     return [node.value for node in tree.body
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
             and isinstance(node.value.func, ast.Attribute) and isinstance(node.value.func.value, ast.Name)
-            and node.value.func.value.id == "checks"]
+            and node.value.func.attr.startswith("check_")]
 
 
 def answer_names(source):
-    """The variables a cell passes as the answer (first argument) to its ``checks.check_...`` calls."""
+    """The variables a cell passes as the answer (first argument) to its ``check_...`` calls."""
     names = []
     for call in check_call_nodes(source):
         first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "answer"), None)
@@ -99,7 +105,7 @@ def self_check_source(exercise_sources):
     """The cell that replaces the solutions: every exercise's check, on the student's answers."""
     calls = [call for source in exercise_sources for call in check_calls(source)]
     if not calls:
-        raise ValueError("the notebook has a 'solution' cell but no 'exercise' cell with a checks.check_...() call; "
+        raise ValueError("the notebook has a 'solution' cell but no 'exercise' cell with a <module>.check_...() call; "
                          "tag its exercise cells (python tools/tag_exercises.py NOTEBOOK)")
     lines = ["# Every exercise's check again, on your answers above (run those cells first).",
              f"{SELF_CHECK_NAME} = ["]
@@ -151,11 +157,20 @@ def student_notebook(nb):
     return nb
 
 
+def sha256_of(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def build(notebooks, out_dir):
-    """Write the student edition of each notebook into ``out_dir``; return the paths written."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Write the student edition of each notebook into ``out_dir``; return the paths written.
+
+    A notebook already there that differs from what this tool last wrote (a student's work) is
+    kept and reported, never overwritten. ``out_dir`` is new, empty, or an earlier edition; any
+    other folder is refused (``common.OutputFolderError``) before anything is written.
+    """
+    out_dir, earlier = claim_output_folder(out_dir, TOOL)
+    written_before = (earlier or {}).get("written", {})
+    written_now, paths = dict(written_before), []
     for path in notebooks:
         path = Path(path)
         nb = nbformat.read(path, as_version=4)
@@ -163,20 +178,23 @@ def build(notebooks, out_dir):
             print(f"  note: {path.name} has no cell tagged 'solution'; copied with exercise outputs cleared",
                   file=sys.stderr)
         target = out_dir / path.name
+        if target.exists() and written_before.get(path.name) != sha256_of(target):
+            print(f"  kept {target}: it changed since it was handed out (a student's answers?). Rename or delete "
+                  "it to get a fresh copy.", file=sys.stderr)
+            continue
         nbformat.write(student_notebook(nb), target)
-        written.append(target)
-    return written
+        written_now[path.name] = sha256_of(target)
+        paths.append(target)
+    write_marker(out_dir, TOOL, written=written_now)
+    return paths
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "student")
-    args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((REPO_ROOT / "notebooks").glob("[0-9]*.ipynb"))
-    for target in build(notebooks, args.out):
-        print(f"wrote {target}")
-    return 0
+    def build_and_say(notebooks, out):
+        for target in build(notebooks, out):
+            print(f"wrote {target}")
+
+    return run_tool(__doc__, build_and_say, REPO_ROOT / "student", argv)
 
 
 if __name__ == "__main__":

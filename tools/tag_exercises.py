@@ -5,7 +5,8 @@
 
 The convention (README, "For instructors"):
 
-* ``exercise``: a code cell with a blank, ``...  # your answer`` (or ``# your code``), and a call ``checks.check_...``;
+* ``exercise``: a code cell with a blank, ``...  # your answer`` (or ``# your code``), and a call
+  ``<lecture module>.check_...``;
 * ``solution``: the ``## Solutions`` markdown cell at the end of the notebook and the code
   cells after it that hold the answers (all but a last ``report_run_time()`` cell).
 
@@ -22,11 +23,12 @@ from pathlib import Path
 import nbformat
 
 BLANK = re.compile(r"\.\.\.\s*#\s*your (answer|code)")
+CHECK_CALL = re.compile(r"\b\w+\.check_\w+\(")
 SOLUTIONS_HEADING = re.compile(r"^#{1,3}\s*Solutions\b", re.MULTILINE)
 
 
 def is_exercise(cell):
-    return cell.cell_type == "code" and bool(BLANK.search(cell.source)) and "checks.check_" in cell.source
+    return cell.cell_type == "code" and bool(BLANK.search(cell.source)) and bool(CHECK_CALL.search(cell.source))
 
 
 def solution_indices(cells):

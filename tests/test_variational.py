@@ -1,25 +1,19 @@
-"""Notebook 07 (variational autoencoders): its helpers, headless, and the ELBO math of its cells.
-
-The math a student reads (Bernoulli log-likelihood from logits, Gaussian KL, reparameterization,
-importance sampling, the VAE's ``train_step``) lives in the notebook, in cells tagged ``vae-math``
-and ``vae-model``; these tests run those very cells and check them against references.
-"""
+"""helpers.variational and the ELBO math of notebook 07 (lecture 07): the notebook's cells against SciPy and
+Keras, the latent decoder widget and the exercise checks."""
 
 import math
 import re
-from pathlib import Path
 
 import keras
-import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
 from matplotlib.figure import Figure
 from scipy import integrate, stats
 
-from helpers import checks, data, widgets
+from helpers import data, variational
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_variational_autoencoders.ipynb"
+from notebook_cells import run_tagged_cells
 
 
 def plain(html):
@@ -28,14 +22,9 @@ def plain(html):
 
 @pytest.fixture(scope="module")
 def nb():
-    """The namespace left by the notebook's ``vae-math`` and ``vae-model`` cells, in order."""
-    cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
-    tagged = [c for c in cells if {"vae-math", "vae-model"} & set(c.metadata.get("tags", []))]
-    assert len(tagged) >= 3, "the notebook's math cells are tagged vae-math / vae-model"
+    """The namespace left by the notebook's math and model cells (tagged ``tested``), in order."""
     namespace = {"np": np, "math": math, "keras": keras, "ops": keras.ops, "tf": tf, "time": __import__("time")}
-    for cell in tagged:
-        exec(compile(cell.source, f"{NOTEBOOK.name}:{cell.id}", "exec"), namespace)  # noqa: S102
-    return namespace
+    return run_tagged_cells("07", namespace=namespace, min_cells=3)
 
 
 # The ELBO math of the notebook --------------------------------------------------------------------
@@ -126,34 +115,7 @@ def test_importance_sampling_lies_below_the_negative_elbo(nb):
     assert abs(np.mean(one) - figures["neg_elbo"]) < 4 * np.std(one) / np.sqrt(len(one)) + 0.05
 
 
-# data.binarize_stochastic ------------------------------------------------------------------------------
-
-
-def test_binarize_stochastic_draws_each_pixel_with_its_grey_level():
-    grey = np.tile(np.linspace(0, 1, 11, dtype=np.float32), (20_000, 1))
-    binary = data.binarize_stochastic(grey, seed=0)
-    assert binary.dtype == np.float32 and binary.shape == grey.shape
-    assert set(np.unique(binary)) <= {0.0, 1.0}
-    assert np.allclose(binary.mean(axis=0), grey[0], atol=0.01)
-    assert np.all(binary[:, 0] == 0) and np.all(binary[:, -1] == 1)
-
-
-def test_binarize_stochastic_is_repeatable_by_seed_and_accepts_a_generator():
-    x = np.random.default_rng(0).random((5, 28, 28))
-    assert np.array_equal(data.binarize_stochastic(x, seed=3), data.binarize_stochastic(x, seed=3))
-    assert not np.array_equal(data.binarize_stochastic(x, seed=3), data.binarize_stochastic(x, seed=4))
-    gen = np.random.default_rng(3)
-    assert np.array_equal(data.binarize_stochastic(x, seed=gen), data.binarize_stochastic(x, seed=3))
-    assert data.binarize_stochastic(x).shape == (5, 28, 28)
-
-
-@pytest.mark.parametrize("bad", [[0.5, 1.2], [-0.1, 0.5], [0.5, np.nan], [0, 255]])
-def test_binarize_stochastic_refuses_values_outside_0_1(bad):
-    with pytest.raises(ValueError, match="divide by 255"):
-        data.binarize_stochastic(np.array(bad))
-
-
-# widgets.latent_decoder_view / latent_decoder -----------------------------------------------------
+# The latent decoder ---------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -177,27 +139,27 @@ def latent():
 
 def test_latent_decoder_view_decodes_the_point_and_names_its_class(latent):
     decode, codes, labels, calls = latent
-    fig, text = widgets.latent_decoder_view(decode, codes, labels, z1=2.0, z2=0.1, digit=2)
+    fig, text = variational.latent_decoder_view(decode, codes, labels, z1=2.0, z2=0.1, digit=2)
     assert isinstance(fig, Figure)
     assert np.allclose(calls[-1], [[2.0, 0.1]])
     assert "falls among the 2s" in plain(text) and "100%" in text and "inside the region of the 2s" in plain(text)
-    fig, text = widgets.latent_decoder_view(decode, codes, labels, z1=-2.0, z2=0.0, digit=1)
+    fig, text = variational.latent_decoder_view(decode, codes, labels, z1=-2.0, z2=0.0, digit=1)
     assert "falls among the 0s" in plain(text) and "outside the region of the 1s" in plain(text)
 
 
 def test_latent_decoder_view_refuses_bad_shapes(latent):
     decode, codes, labels, _ = latent
     with pytest.raises(ValueError, match="codes of shape"):
-        widgets.latent_decoder_view(decode, codes[:, :1], labels, 0.0, 0.0, 0)
+        variational.latent_decoder_view(decode, codes[:, :1], labels, 0.0, 0.0, 0)
     with pytest.raises(ValueError, match="codes of shape"):
-        widgets.latent_decoder_view(decode, codes, labels[:-1], 0.0, 0.0, 0)
+        variational.latent_decoder_view(decode, codes, labels[:-1], 0.0, 0.0, 0)
     with pytest.raises(ValueError, match="28x28"):
-        widgets.latent_decoder_view(lambda z: np.zeros((1, 10)), codes, labels, 0.0, 0.0, 0)
+        variational.latent_decoder_view(lambda z: np.zeros((1, 10)), codes, labels, 0.0, 0.0, 0)
 
 
 def test_latent_decoder_widget_follows_its_sliders(latent):
     decode, codes, labels, calls = latent
-    widget = widgets.latent_decoder(decode, codes, labels, digit=1, limit=3.0)
+    widget = variational.latent_decoder(decode, codes, labels, digit=1, limit=3.0)
     assert set(widget.controls) == {"z1", "z2", "digit"}
     assert "falls among the 1s" in plain(widget.last_text)  # starts at the chosen digit's codes
     widget.controls["z1"].value = 2.0
@@ -216,28 +178,28 @@ def assert_hint(verdict):
 
 
 def test_check_gaussian_kl_value():
-    assert checks.check_gaussian_kl_value(0.5, mean=1.0, var=1.0)
-    assert checks.check_gaussian_kl_value(0.5 * (4 + 0 - 1 - math.log(4)), mean=0.0, var=4.0)
+    assert variational.check_gaussian_kl_value(0.5, mean=1.0, var=1.0)
+    assert variational.check_gaussian_kl_value(0.5 * (4 + 0 - 1 - math.log(4)), mean=0.0, var=4.0)
     for wrong in (None, ..., 1.0, 0.0, -0.5):
-        assert_hint(checks.check_gaussian_kl_value(wrong, mean=1.0, var=1.0))
+        assert_hint(variational.check_gaussian_kl_value(wrong, mean=1.0, var=1.0))
 
 
 def test_check_bernoulli_nll():
     x, p = [1, 0, 1, 1], [0.9, 0.2, 0.6, 0.5]
     right = -(math.log(0.9) + math.log(0.8) + math.log(0.6) + math.log(0.5))
-    assert checks.check_bernoulli_nll(right, x=x, p=p)
+    assert variational.check_bernoulli_nll(right, x=x, p=p)
     for wrong in (None, ..., -right, -(math.log(0.9) + math.log(0.2) + math.log(0.6) + math.log(0.5))):
-        assert_hint(checks.check_bernoulli_nll(wrong, x=x, p=p))
+        assert_hint(variational.check_bernoulli_nll(wrong, x=x, p=p))
 
 
 def test_check_reparameterize():
-    assert checks.check_reparameterize(lambda m, lv, e: m + np.exp(0.5 * lv) * e)
-    variance_instead = checks.check_reparameterize(lambda m, lv, e: m + np.exp(lv) * e)
+    assert variational.check_reparameterize(lambda m, lv, e: m + np.exp(0.5 * lv) * e)
+    variance_instead = variational.check_reparameterize(lambda m, lv, e: m + np.exp(lv) * e)
     assert_hint(variance_instead)
     assert "standard deviation" in repr(variance_instead)
-    assert_hint(checks.check_reparameterize(lambda m, lv, e: ...))
-    assert "raised" in repr(checks.check_reparameterize(lambda m, lv, e: 1 / 0))
-    assert "shape" in repr(checks.check_reparameterize(lambda m, lv, e: m.sum()))
+    assert_hint(variational.check_reparameterize(lambda m, lv, e: ...))
+    assert "raised" in repr(variational.check_reparameterize(lambda m, lv, e: 1 / 0))
+    assert "shape" in repr(variational.check_reparameterize(lambda m, lv, e: m.sum()))
 
 
 def test_check_log_mean_exp():
@@ -245,10 +207,10 @@ def test_check_log_mean_exp():
         m = np.max(a, axis=-1, keepdims=True)
         return (m + np.log(np.mean(np.exp(a - m), axis=-1, keepdims=True)))[..., 0]
 
-    assert checks.check_log_mean_exp(stable)
+    assert variational.check_log_mean_exp(stable)
     with np.errstate(divide="ignore"):
-        naive = checks.check_log_mean_exp(lambda a: np.log(np.mean(np.exp(a), axis=-1)))
+        naive = variational.check_log_mean_exp(lambda a: np.log(np.mean(np.exp(a), axis=-1)))
     assert_hint(naive)
     assert "-1000" in repr(naive)
-    assert_hint(checks.check_log_mean_exp(lambda a: np.max(a, axis=-1)))  # the max alone is not the mean
-    assert_hint(checks.check_log_mean_exp(lambda a: None))
+    assert_hint(variational.check_log_mean_exp(lambda a: np.max(a, axis=-1)))  # the max alone is not the mean
+    assert_hint(variational.check_log_mean_exp(lambda a: None))

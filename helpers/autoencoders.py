@@ -1,0 +1,203 @@
+"""Lecture 03, autoencoders on MNIST: the reconstruction and denoising widgets and the exercise
+checks."""
+
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import plots
+from .checking import call_student, report, unanswered
+from .live import LiveFigure, choice_slider
+
+
+def _squared_errors(originals, reconstructed):
+    """Sum of squared differences over each image's pixels: one number per image."""
+    originals = np.asarray(originals, dtype=np.float64)
+    reconstructed = np.asarray(reconstructed, dtype=np.float64)
+    return ((originals - reconstructed) ** 2).reshape(len(originals), -1).sum(axis=1)
+
+
+def reconstruction_view(images, reconstructions, index, size):
+    """One image, its reconstruction by the model named ``size``, and every model's error on it.
+
+    ``images`` holds n images ((n, h, w) or flat rows (n, h*w)); ``reconstructions`` maps a
+    model's name (a bottleneck size, say) to its reconstructions of the same n images.
+    Returns ``(figure, text)``.
+    """
+    if size not in reconstructions:
+        raise KeyError(f"No reconstructions for {size!r}; there are {list(reconstructions)}.")
+    if not 0 <= index < len(images):
+        raise IndexError(f"index {index} is outside 0..{len(images) - 1}.")
+    original = np.asarray(images[index : index + 1])
+    errors = {name: float(_squared_errors(original, np.asarray(rec)[index : index + 1])[0])
+              for name, rec in reconstructions.items()}
+    reconstructed = np.asarray(reconstructions[size])[index : index + 1]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 2.8), gridspec_kw={"width_ratios": [1.2, 1]})
+    plots.image_grid(np.concatenate([original, reconstructed]), ncols=2, ax=left,
+                     title=f"image {index}  |  {size}")
+    names = [str(name) for name in errors]
+    colours = ["tab:orange" if name == size else "tab:blue" for name in errors]
+    right.bar(names, list(errors.values()), color=colours)
+    right.set_ylabel("squared error")
+    right.set_title("this image, every model")
+    right.tick_params(axis="x", labelsize=8, labelrotation=30)
+    fig.tight_layout()
+    text = f"test image {index}: squared error <b>{errors[size]:.2f}</b> with {size} (sum over pixels)"
+    return fig, text
+
+
+def reconstruction_explorer(images, reconstructions):
+    """A slider for the image and a choice of model over ``reconstruction_view``."""
+    controls = {
+        "index": W.IntSlider(description="test image", min=0, max=len(images) - 1, value=0, continuous_update=False),
+        "size": choice_slider("model", list(reconstructions), list(reconstructions)[0]),
+    }
+    return LiveFigure(lambda **values: reconstruction_view(images, reconstructions, **values), controls)
+
+
+def denoising_view(images, denoisers, noise, model, seed=0):
+    """Corrupt ``images`` with Gaussian noise of standard deviation ``noise`` (clipped to [0, 1]) and
+    clean them with ``denoisers[model]``, a function from a batch of images to its reconstructions.
+
+    Draws three rows (clean, noisy, denoised) and returns ``(figure, text)`` with the mean
+    squared error per image of the noisy and of the denoised images against the clean ones.
+    """
+    from . import data
+
+    if model not in denoisers:
+        raise KeyError(f"No denoiser named {model!r}; there are {list(denoisers)}.")
+    images = np.asarray(images, dtype=np.float32)
+    noisy = data.add_gaussian_noise(images, noise, seed=seed)
+    cleaned = np.asarray(denoisers[model](noisy)).reshape(images.shape)
+    noisy_error = _squared_errors(images, noisy).mean()
+    cleaned_error = _squared_errors(images, cleaned).mean()
+    fig = plots.image_rows({"clean": images, f"noise σ = {noise:g}": noisy, "denoised": cleaned}, n=len(images),
+                           title=f"denoised by: {model}")
+    text = (
+        f"squared error per image against the clean digits: noisy input {noisy_error:.1f}, "
+        f"denoised <b>{cleaned_error:.1f}</b>"
+    )
+    return fig, text
+
+
+def denoising_explorer(images, denoisers, noise_levels=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)):
+    """A noise-level slider and a choice of denoiser over ``denoising_view``."""
+    controls = {
+        "noise": choice_slider("input noise σ", list(noise_levels), noise_levels[len(noise_levels) // 2]),
+        "model": W.Dropdown(description="denoiser", options=list(denoisers), style={"description_width": "initial"}),
+    }
+    return LiveFigure(lambda **values: denoising_view(images, denoisers, **values), controls)
+
+
+# Exercise checks --------------------------------------------------------------------------------
+
+
+def check_masking_noise(masking_noise):
+    """Exercise: ``masking_noise(x, fraction, rng)`` returns a copy of the images ``x`` (n, d) in
+    which every pixel is set to 0, independently, with probability ``fraction``, drawing the
+    random numbers from the ``numpy.random.Generator`` ``rng`` (the masking corruption of a
+    denoising autoencoder). Checked on images with no zero pixels, so a 0 marks a masked pixel.
+    """
+    hint = (
+        "for every pixel of every image draw one uniform random number from rng, and set the pixel to 0 where "
+        "that number falls below fraction; the other pixels keep their value, and x itself stays unchanged."
+    )
+    if unanswered(masking_noise):
+        return report(False, "", hint)
+    x = np.random.default_rng(3).uniform(0.05, 1.0, size=(300, 64))
+    for fraction in (0.0, 0.25, 0.6, 1.0):
+        before = x.copy()
+        got, problem = call_student(masking_noise, x, fraction, np.random.default_rng(4))
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        if not np.array_equal(x, before):
+            return report(False, "", "your function changes its input x in place: corrupt a copy and return that.")
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != x.shape:
+            return report(False, "", f"the result must have the shape of x, {x.shape}, not {got.shape}.")
+        masked = got == 0
+        if not np.allclose(got[~masked], x[~masked]):
+            return report(False, "", f"a pixel that is not masked must keep its value exactly; {hint}")
+        if 0 < fraction < 1 and np.all(masked == masked[0]):
+            return report(False, "", "every image gets the same mask: draw a separate random number per pixel "
+                                     "of every image.")
+        share = masked.mean()
+        if abs(share - fraction) > 0.02:
+            return report(False, "", f"with fraction={fraction} about {fraction:.0%} of the pixels should be 0, "
+                                     f"yours zeroes {share:.1%}; {hint}")
+        if 0 < fraction < 1:
+            again, problem = call_student(masking_noise, x, fraction, np.random.default_rng(5))
+            if problem:
+                return report(False, "", f"{problem} {hint}")
+            if np.array_equal(np.asarray(again) == 0, masked):
+                return report(False, "", "another rng gives the same mask: draw the random numbers from the rng "
+                                         "you are given.")
+    return report(True, "each pixel is masked independently with that probability, and x is left as it was.", hint)
+
+
+def check_kl_sparsity_penalty(kl_penalty):
+    """Exercise: ``kl_penalty(rho, rho_hat)``, the sparsity penalty sum_j KL(rho || rho_hat_j) of
+    the UFLDL sparse autoencoder, for a target activation ``rho`` (a number in (0, 1)) and the
+    average activations ``rho_hat`` of the hidden units (shape (s,), in (0, 1)): one number.
+    """
+    hint = (
+        "the KL divergence between two Bernoulli distributions has two terms, one for 'on' (probabilities rho "
+        "and rho_hat_j) and one for 'off' (1 - rho and 1 - rho_hat_j), each p * log(p / q); sum it over the "
+        "hidden units j."
+    )
+    if unanswered(kl_penalty):
+        return report(False, "", hint)
+    rng = np.random.default_rng(5)
+    cases = [(0.05, rng.uniform(0.01, 0.6, 25)), (0.1, np.full(10, 0.1)), (0.2, rng.uniform(0.05, 0.95, 7))]
+    for rho, rho_hat in cases:
+        expected = np.sum(rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat)))
+        got, problem = call_student(kl_penalty, rho, rho_hat.copy())
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        got = np.asarray(got, dtype=np.float64)
+        if got.size != 1:
+            return report(False, "", f"return one number, the sum over the hidden units, not an array of shape "
+                                     f"{got.shape}.")
+        if not np.isclose(float(got), expected, rtol=1e-6, atol=1e-9):
+            return report(False, "", hint)
+    return report(True, "zero when every unit's average activation is rho, and growing as it strays.", hint)
+
+
+def check_box_max_activation(max_input):
+    """Exercise: ``max_input(W)`` returns, for every hidden unit i (row i of ``W``, shape
+    (s, n)), the input x with every pixel in [-1, 1] that maximizes W_i . x: shape (s, n)."""
+    hint = (
+        "the box constrains every pixel on its own: for each j, ask which value of x_j in [-1, 1] makes the "
+        "term W_ij * x_j as large as possible."
+    )
+    if unanswered(max_input):
+        return report(False, "", hint)
+    W = np.random.default_rng(6).normal(size=(6, 20))
+    got, problem = call_student(max_input, W.copy())
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape != W.shape:
+        return report(False, "", f"return one input per hidden unit, shape {W.shape}, not {got.shape}.")
+    if np.any(np.abs(got) > 1 + 1e-9):
+        return report(False, "", f"every pixel must lie in [-1, 1], yours reach {np.abs(got).max():.3g}; {hint}")
+    if np.allclose(got, W / np.linalg.norm(W, axis=1, keepdims=True)):
+        return report(False, "", f"these are the answers for the sphere ||x|| <= 1; the box lets every pixel go "
+                                 f"further. {hint}")
+    passed = np.allclose(np.sum(W * got, axis=1), np.abs(W).sum(axis=1), rtol=1e-9, atol=1e-9)
+    return report(passed, "each unit's activation reaches sum_j |W_ij|, the largest the box allows.", hint)
+
+
+def check_keras_l1_factor(answer, lam, batch_size):
+    """Exercise: the factor to pass to ``keras.regularizers.L1`` as ``activity_regularizer`` so
+    that training minimizes the mean over a batch of ``batch_size`` examples of
+    loss + lam * sum_j |z_j| (Keras 3 adds factor * sum |z| over the whole batch)."""
+    hint = (
+        "Keras adds factor * (sum of |z| over every unit of every example in the batch) to the batch's mean "
+        "loss; write the mean over the batch of lam * sum_j |z_j| and compare the two."
+    )
+    if unanswered(answer):
+        return report(False, "", hint)
+    passed = np.isclose(float(answer), lam / batch_size, rtol=1e-9, atol=0.0)
+    return report(passed, "the per-example penalty divided by the batch size.", hint)

@@ -1,0 +1,263 @@
+"""Lecture 06, recurrent networks: a long-range memory task, the minimal gated unit as a Keras
+cell, training with a compact summary line, the gate-explorer widget and the exercise checks.
+
+The cells themselves (RNN, LSTM, GRU, MGU) are written out in numpy in the notebook, next to
+their equations; ``MinimalGatedUnitCell`` is the Keras twin of the notebook's ``mgu_step``
+(Keras has no such cell), with the same weight layout, so that one can be loaded into the other.
+"""
+
+import time
+
+import ipywidgets as W
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from keras import ops
+
+from .checking import call_student, numeric_gradient, report, unanswered
+from .live import LiveFigure
+
+
+def marked_recall_task(n, lag, n_symbols=8, lead=10, seed=0):
+    """Sequences for "recall the marked symbol, seen ``lag`` steps ago".
+
+    Each sequence holds ``lead + lag`` symbols drawn at random from ``n_symbols``, one-hot
+    encoded, plus one marker channel that is 1 at step ``lead`` (counting from 0) and 0
+    elsewhere. The target is the marked symbol: a model must store it when the marker says so,
+    over whatever it held before, and keep it through ``lag - 1`` distractors from the same
+    alphabet. Returns ``x`` (float32, ``(n, lead + lag, n_symbols + 1)``) and ``y`` (int,
+    ``(n,)``). Guessing scores ``1 / n_symbols``.
+    """
+    for name, value, least in (("n", n, 1), ("lag", lag, 1), ("n_symbols", n_symbols, 2), ("lead", lead, 0)):
+        if int(value) != value or value < least:
+            raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}")
+    n, lag, lead = int(n), int(lag), int(lead)
+    rng = np.random.default_rng(seed)
+    symbols = rng.integers(0, n_symbols, size=(n, lead + lag))
+    x = np.zeros((n, lead + lag, n_symbols + 1), dtype=np.float32)
+    x[..., :n_symbols] = np.eye(n_symbols, dtype=np.float32)[symbols]
+    x[:, lead, n_symbols] = 1.0
+    return x, symbols[:, lead].copy()
+
+
+@keras.saving.register_keras_serializable(package="course")
+class MinimalGatedUnitCell(keras.layers.Layer):
+    """The minimal gated unit of Zhou et al. (2016) as a cell for ``keras.layers.RNN``:
+
+        f_t = sigmoid(x_t W_f + h_{t-1} U_f + b_f)
+        h~_t = tanh(x_t W_h + (f_t * h_{t-1}) U_h + b_h)
+        h_t = (1 - f_t) * h_{t-1} + f_t * h~_t
+
+    Weights as in Keras' own cells, gates side by side in the order f, h: ``kernel`` (d, 2n),
+    ``recurrent_kernel`` (n, 2n), ``bias`` (2n,).
+    """
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        if int(units) != units or units < 1:
+            raise ValueError(f"units must be a positive whole number, got {units!r}")
+        self.units = int(units)
+        self.state_size = self.units
+        self.output_size = self.units
+
+    def build(self, input_shape):
+        n = self.units
+        self.kernel = self.add_weight(shape=(input_shape[-1], 2 * n), initializer="glorot_uniform", name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(n, 2 * n), initializer="orthogonal", name="recurrent_kernel")
+        self.bias = self.add_weight(shape=(2 * n,), initializer="zeros", name="bias")
+
+    def call(self, inputs, states):
+        h = states[0] if isinstance(states, (list, tuple)) else states
+        n = self.units
+        x = ops.matmul(inputs, self.kernel) + self.bias
+        f = ops.sigmoid(x[:, :n] + ops.matmul(h, self.recurrent_kernel[:, :n]))
+        candidate = ops.tanh(x[:, n:] + ops.matmul(f * h, self.recurrent_kernel[:, n:]))
+        h = (1 - f) * h + f * candidate
+        return h, [h]
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def fit_classifier(model, x, y, x_test, y_test, *, epochs, batch_size=128, learning_rate=1e-3, decay=False,
+                   validation=None):
+    """Compile ``model`` (Adam, sparse cross-entropy), train it quietly and measure it.
+
+    With ``decay=True`` the learning rate falls from ``learning_rate`` to 0 along a cosine over
+    the whole run, which settles the last epochs (a few tenths of a percent on MNIST).
+
+    Returns a dict: ``accuracy`` on ``(x_test, y_test)``, ``params``, ``seconds`` of training,
+    ``epochs`` and ``history`` (Keras' per-epoch numbers).
+    """
+    if len(x) != len(y) or len(x_test) != len(y_test):
+        raise ValueError(f"x and y must have as many rows: got {len(x)} and {len(y)}, "
+                         f"{len(x_test)} and {len(y_test)} for the test set")
+    if decay:
+        steps = epochs * int(np.ceil(len(x) / batch_size))
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    start = time.perf_counter()
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, validation_data=validation)
+    seconds = time.perf_counter() - start
+    accuracy = float(model.evaluate(x_test, y_test, verbose=0, batch_size=1024)[1])
+    return {"accuracy": accuracy, "params": int(model.count_params()), "seconds": seconds, "epochs": epochs,
+            "history": history.history}
+
+
+def summary_line(name, result):
+    """One line for a result of ``fit_classifier``: name, test accuracy, parameters, time."""
+    return (f"{name:<24s} test accuracy {result['accuracy']:7.2%}   {result['params']:>8,d} parameters   "
+            f"{result['seconds']:6.1f} s for {result['epochs']} epochs")
+
+
+# Widget: --------------------------------------------------------------------------------
+
+
+def gate_view(sequence, runs, cell, t):
+    """A cell's gates and state over the first ``t`` steps of one input ``sequence`` (T, d).
+
+    ``runs[cell]`` is ``{"h": (T, n) hidden states, "trace": {gate or state name: (T, n)}}``,
+    as the notebook's ``run_cell`` returns them for one sequence; it may also hold ``"label"``,
+    a line about that run (its prediction, say). Gates are drawn on [0, 1], ``tanh`` values and
+    states on [-1, 1] (a cell state c on its own symmetric range). Returns ``(figure, text)``.
+    """
+    if cell not in runs:
+        raise ValueError(f"no run for cell {cell!r}: choose one of {list(runs)}")
+    sequence = np.asarray(sequence)
+    if sequence.ndim != 2:
+        raise ValueError(f"sequence must be one sequence of shape (T, d), got shape {sequence.shape}")
+    length = sequence.shape[0]
+    if not 1 <= t <= length:
+        raise ValueError(f"t must be a step from 1 to {length}, got {t}")
+    run = runs[cell]
+    panels = {"input x": sequence, **run["trace"], "hidden state h": run["h"]}
+    for name, values in panels.items():
+        if np.shape(values)[0] != length:
+            raise ValueError(f"{name!r} of {cell!r} has {np.shape(values)[0]} steps, the sequence {length}")
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 1.1 * len(panels) + 0.6), sharex=True)
+    axes = np.atleast_1d(axes)
+    for ax, (name, values) in zip(axes, panels.items()):
+        shown = np.array(values, dtype=np.float64).T  # rows: units (or input channels), columns: steps
+        shown[:, t:] = np.nan
+        if name == "input x":
+            limits, cmap = (float(np.min(sequence)), float(np.max(sequence)) or 1.0), "gray_r"
+        elif "gate" in name:
+            limits, cmap = (0.0, 1.0), "viridis"
+        elif name.startswith("cell state"):
+            top = float(np.max(np.abs(values))) or 1.0
+            limits, cmap = (-top, top), "RdBu_r"
+        else:
+            limits, cmap = (-1.0, 1.0), "RdBu_r"
+        image = ax.imshow(shown, aspect="auto", interpolation="nearest", cmap=cmap, vmin=limits[0], vmax=limits[1],
+                          extent=(0.5, length + 0.5, shown.shape[0] - 0.5, -0.5))
+        ax.axvline(t, color="tab:red", lw=1)
+        ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+        ax.set_yticks([])
+        ax.grid(False)
+        fig.colorbar(image, ax=ax, pad=0.01, fraction=0.03)
+    axes[-1].set_xlabel("time step t")
+    fig.suptitle(f"{cell}: steps 1 to {t} of {length}")
+    fig.tight_layout()
+    means = ", ".join(f"{name} {float(np.mean(values[t - 1])):.2f}" for name, values in run["trace"].items()
+                      if "gate" in name)
+    text = f"<b>{cell}</b>, step {t} of {length}: " + (f"mean {means}; " if means else "no gates; ")
+    text += f"|h| = {float(np.linalg.norm(run['h'][t - 1])):.2f}"
+    if run.get("label"):
+        text += f". {run['label']}"
+    return fig, text
+
+
+def gate_explorer(sequence, runs, cell=None, t=None):
+    """A choice of cell and a time slider over ``gate_view``: watch the gates as the sequence runs."""
+    length = np.shape(sequence)[0]
+    controls = {
+        "cell": W.Dropdown(description="cell", options=list(runs), value=cell or list(runs)[0]),
+        "t": W.IntSlider(description="time step t", min=1, max=length, value=t or length, continuous_update=False),
+    }
+    return LiveFigure(lambda **values: gate_view(sequence, runs, **values), controls)
+
+
+# Exercise checks --------------------------------------------------------------------------------
+
+
+_RECURRENT_BLOCKS = {"RNN": 1, "LSTM": 4, "GRU": 3, "MGU": 2}
+
+
+def check_recurrent_parameters(answer, cell, n_inputs, n_units):
+    """Exercise: the parameters of a Keras recurrent layer (``cell`` one of RNN, LSTM, GRU with
+    ``reset_after=True``, MGU) with ``n_units`` units on ``n_inputs`` inputs per step."""
+    if cell not in _RECURRENT_BLOCKS:
+        raise ValueError(f"cell must be one of {list(_RECURRENT_BLOCKS)}, got {cell!r}")
+    blocks = _RECURRENT_BLOCKS[cell]
+    hint = (f"a {cell} has {blocks} block(s) of weights (gates and candidate), each a {n_inputs} x {n_units} "
+            f"input matrix, a {n_units} x {n_units} recurrent matrix and {n_units} biases"
+            + ("; Keras' GRU (reset_after=True) has a second set of biases." if cell == "GRU" else "."))
+    if unanswered(answer):
+        return report(False, "", hint)
+    biases = 2 if cell == "GRU" else 1
+    expected = blocks * n_units * (n_inputs + n_units + biases)
+    if cell == "GRU" and float(answer) == blocks * n_units * (n_inputs + n_units + 1):
+        return report(False, "", "that is the GRU with reset_after=False: Keras' default has two biases per gate.")
+    passed = float(answer) == expected
+    return report(passed, f"{expected:,d} parameters, {blocks} times a plain RNN of the same size.", hint)
+
+
+def check_forget_fraction(answer, forget, steps):
+    """Exercise: the fraction of an LSTM cell state left after ``steps`` steps with a closed input
+    gate and a constant forget gate ``forget``."""
+    hint = "with i_t = 0 the update is c_t = f * c_{t-1}: apply it once per step."
+    if unanswered(answer):
+        return report(False, "", hint)
+    expected = float(forget) ** steps
+    passed = np.isclose(float(answer), expected, rtol=1e-6, atol=0)
+    return report(passed, f"{expected:.3f}: the memory fades like f^t; f = 0.99 would keep {0.99 ** steps:.0%}.", hint)
+
+
+def check_recurrent_output_shape(answer, input_shape, units, return_sequences, bidirectional):
+    """Exercise: the output shape of a Keras recurrent layer with ``units`` units on a batch of
+    ``input_shape = (N, T, d)``, with or without ``return_sequences`` and ``Bidirectional``."""
+    hint = ("return_sequences keeps one output per step (N, T, ...), otherwise one per sequence (N, ...); "
+            "Bidirectional concatenates the forward and backward outputs.")
+    if unanswered(answer):
+        return report(False, "", hint)
+    n, t, _ = input_shape
+    features = units * (2 if bidirectional else 1)
+    expected = (n, t, features) if return_sequences else (n, features)
+    try:
+        got = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return report(False, "", f"answer with a tuple of whole numbers, like (16, 28, 28). {hint}")
+    passed = got == expected
+    return report(passed, f"{expected}: the batch, {'the steps, ' if return_sequences else ''}and "
+                          f"{features} features per {'step' if return_sequences else 'sequence'}.", hint)
+
+
+def check_rnn_step_jacobian(rnn_step_jacobian):
+    """Exercise: ``rnn_step_jacobian(h_new, U)`` returns A with A[j, k] = dh_t[k] / dh_{t-1}[j] for
+    the vanilla RNN h_t = tanh(x_t W + h_{t-1} U + b), given h_t (shape (n,)) and U (n, n)."""
+    hint = ("h_t[k] = tanh(a[k]) with a[k] = ... + sum_j h_{t-1}[j] U[j, k]: the derivative is U[j, k] times "
+            "tanh'(a[k]) = 1 - h_t[k]^2; build the whole matrix at once with broadcasting.")
+    if unanswered(rnn_step_jacobian):
+        return report(False, "", hint)
+    rng = np.random.default_rng(6)
+    for n in (3, 5):
+        U = rng.normal(size=(n, n))
+        h_prev, x_part = rng.normal(size=n), rng.normal(size=n)
+
+        def step(h, U=U, x_part=x_part):
+            return np.tanh(x_part + h @ U)
+
+        h_new = step(h_prev)
+        expected = np.stack([numeric_gradient(lambda h, k=k: step(h)[k], h_prev.copy()) for k in range(n)], axis=1)
+        got, problem = call_student(rnn_step_jacobian, h_new.copy(), U.copy())
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != (n, n):
+            return report(False, "", f"for n = {n} the Jacobian is {n} x {n}, yours has shape {got.shape}. {hint}")
+        if np.allclose(got, expected.T, atol=1e-6) and not np.allclose(got, expected, atol=1e-6):
+            return report(False, "", "that is the transpose: rows index h_{t-1}[j], columns h_t[k].")
+        if not np.allclose(got, expected, atol=1e-6):
+            return report(False, "", hint)
+    return report(True, "multiplying T - t of these is what makes the RNN's gradient vanish (or explode).", hint)

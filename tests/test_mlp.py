@@ -1,0 +1,227 @@
+"""helpers.mlp (lecture 01): the playground widget and the exercise checks."""
+
+import re
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import data, mlp
+
+from verdicts import assert_hint, assert_passed
+
+# The playground with a fake trainer ----------------------------------------------------------
+
+
+def fake_train(X, y, hidden_units, learning_rate, lam, epochs):
+    """Perfect on ``halves`` with 10 or more hidden units, always class 0 below; three falling costs."""
+
+    def predict(points):
+        if hidden_units >= 10:
+            return (points[:, 0] > 0).astype(int)
+        return np.zeros(len(points), dtype=int)
+
+    return predict, [1.0, 0.5, 0.25]
+
+
+@pytest.fixture
+def halves():
+    """Points in the square, labelled by the sign of their first coordinate."""
+    X = np.random.default_rng(0).uniform(-1.0, 1.0, size=(60, 2))
+    return X, (X[:, 0] > 0).astype(int)
+
+
+def accuracy_in(text):
+    match = re.search(r"training accuracy <b>([\d.]+)%</b>", text)
+    assert match, text
+    return float(match.group(1))
+
+
+def test_playground_controls(halves):
+    demo = mlp.playground(fake_train, *halves)
+    assert list(demo.controls) == ["hidden_units", "learning_rate", "lam", "epochs"]
+    assert demo.values() == {"hidden_units": 50, "learning_rate": 0.3, "lam": 1e-3, "epochs": 1000}
+    assert accuracy_in(demo.last_text) == 100.0
+    assert "final cost 0.2500" in demo.last_text
+
+
+def test_playground_retrains_when_hidden_units_change(halves):
+    calls = []
+
+    def train(X, y, **settings):
+        calls.append(settings)
+        return fake_train(X, y, **settings)
+
+    demo = mlp.playground(train, *halves)
+    demo.controls["hidden_units"].value = 5
+    assert calls[-1] == {"hidden_units": 5, "learning_rate": 0.3, "lam": 1e-3, "epochs": 1000}
+    assert accuracy_in(demo.status.value) == pytest.approx(100 * np.mean(halves[1] == 0), abs=0.05)  # always class 0
+    demo.controls["epochs"].value = 30
+    assert calls[-1]["epochs"] == 30
+
+
+def test_playground_view_returns_figure_and_text(halves):
+    fig, text = mlp.playground_view(fake_train, *halves, hidden_units=20, learning_rate=0.1, lam=0.0, epochs=3)
+    assert isinstance(fig, Figure)
+    assert isinstance(text, str)
+    regions, curve = fig.axes[:2]
+    assert "20 hidden units" in regions.get_title()
+    assert curve.get_yscale() == "log"
+    assert accuracy_in(text) == 100.0
+
+
+# The real playground on the spiral, with a small numpy network ---------------------------------
+
+
+def train_numpy_network(X, y, hidden_units, learning_rate, lam, epochs, seed=0):
+    """A 2-hidden_units-K ReLU/softmax network, full-batch gradient descent on cross-entropy + ridge."""
+    rng = np.random.default_rng(seed)
+    n_classes = int(y.max()) + 1
+    W1 = rng.normal(0.0, 1.0, (X.shape[1], hidden_units))
+    b1 = np.zeros(hidden_units)
+    W2 = rng.normal(0.0, 1.0 / np.sqrt(hidden_units), (hidden_units, n_classes))
+    b2 = np.zeros(n_classes)
+    Y = np.eye(n_classes)[y]
+    costs = []
+    for _ in range(epochs):
+        H = np.maximum(0.0, X @ W1 + b1)
+        Z = H @ W2 + b2
+        A = np.exp(Z - Z.max(axis=1, keepdims=True))
+        A /= A.sum(axis=1, keepdims=True)
+        costs.append(-np.mean(np.log(A[np.arange(len(y)), y])) + lam / 2 * (np.sum(W1**2) + np.sum(W2**2)))
+        dZ = (A - Y) / len(y)
+        dH = (dZ @ W2.T) * (H > 0)
+        W2 -= learning_rate * (H.T @ dZ + lam * W2)
+        b2 -= learning_rate * dZ.sum(axis=0)
+        W1 -= learning_rate * (X.T @ dH + lam * W1)
+        b1 -= learning_rate * dH.sum(axis=0)
+
+    def predict(points):
+        return (np.maximum(0.0, points @ W1 + b1) @ W2 + b2).argmax(axis=1)
+
+    return predict, costs
+
+
+def test_playground_separates_the_spiral_with_50_hidden_units():
+    X, y = data.make_spiral(n_per_class=100, n_classes=3, seed=0)
+    demo = mlp.playground(train_numpy_network, X, y)  # built with 50 units, alpha 0.3, 1000 epochs
+    assert accuracy_in(demo.last_text) > 90.0
+    demo.controls["epochs"].value = 300
+    demo.controls["learning_rate"].value = 1.0
+    assert demo.values()["hidden_units"] == 50
+    assert accuracy_in(demo.last_text) > 90.0
+    demo.controls["hidden_units"].value = 1  # one ReLU unit cannot follow three arms
+    assert accuracy_in(demo.last_text) < 70.0
+
+
+# Exercise checks ------------------------------------------------------------------------------
+
+
+# check_tanh_output_delta ------------------------------------------------------------------------
+
+
+def test_tanh_delta_right(capsys):
+    assert_passed(mlp.check_tanh_output_delta(lambda Z, Y: (np.tanh(Z) - Y) * (1 - np.tanh(Z) ** 2)), capsys)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda Z, Y: (Y - np.tanh(Z)) * (1 - np.tanh(Z) ** 2),  # sign flipped
+        lambda Z, Y: np.tanh(Z) - Y,  # f'(z) forgotten
+        lambda Z, Y: (np.tanh(Z) - Y) * (1 - np.tanh(Z)),  # wrong derivative
+        lambda Z, Y: (np.tanh(Z) - Y) * (1 - np.tanh(Z) ** 2) / len(Z),  # averaged over the batch
+        lambda Z, Y: np.full_like(Z, np.nan),
+    ],
+)
+def test_tanh_delta_wrong_values(capsys, wrong):
+    out = assert_hint(mlp.check_tanh_output_delta(wrong), capsys)
+    assert "tanh" in out
+
+
+@pytest.mark.parametrize("answer", [None, Ellipsis])
+def test_tanh_delta_unanswered(capsys, answer):
+    assert_hint(mlp.check_tanh_output_delta(answer), capsys)
+
+
+def test_tanh_delta_function_returning_ellipsis(capsys):
+    """The notebook's template, `return ...`, gets told what it returned."""
+    out = assert_hint(mlp.check_tanh_output_delta(lambda Z, Y: ...), capsys)
+    assert "Ellipsis" in out
+
+
+def test_tanh_delta_wrong_shape_says_shape(capsys):
+    out = assert_hint(mlp.check_tanh_output_delta(lambda Z, Y: (np.tanh(Z) - Y).sum(axis=1)), capsys)
+    assert "(5, 3)" in out and "(5,)" in out
+
+
+def test_tanh_delta_function_that_raises_says_what_happened(capsys):
+    def broken(Z, Y):
+        raise ZeroDivisionError("oops in my delta")
+
+    out = assert_hint(mlp.check_tanh_output_delta(broken), capsys)
+    assert "ZeroDivisionError" in out and "oops in my delta" in out
+
+
+def test_tanh_delta_may_overwrite_its_inputs(capsys):
+    """A function that works in place on Z still gets a fair check."""
+
+    def in_place(Z, Y):
+        A = np.tanh(Z, out=Z)
+        return (A - Y) * (1 - A**2)
+
+    assert_passed(mlp.check_tanh_output_delta(in_place), capsys)
+
+
+# check_parameter_count ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sizes, count", [([784, 256, 128, 10], 235_146), ([2, 3, 1], 13), ([4, 4], 20)])
+def test_parameter_count_right(capsys, sizes, count):
+    out = assert_passed(mlp.check_parameter_count(count, sizes), capsys)
+    assert f"{count:,}" in out
+
+
+@pytest.mark.parametrize("answer", [235_136, 234_752, 235_156, 0, None, Ellipsis])
+def test_parameter_count_wrong_hint_hides_answer(capsys, answer):
+    out = assert_hint(mlp.check_parameter_count(answer, [784, 256, 128, 10]), capsys)
+    assert "235146" not in out and "235,146" not in out
+
+
+def test_parameter_count_accepts_numpy_integer_and_whole_float(capsys):
+    assert_passed(mlp.check_parameter_count(np.int64(13), [2, 3, 1]), capsys)
+    assert_passed(mlp.check_parameter_count(13.0, [2, 3, 1]), capsys)
+
+
+@pytest.mark.parametrize("answer", [13.5, 13.9])
+def test_parameter_count_non_integer_is_not_correct(capsys, answer):
+    """13.5 parameters is a wrong answer, not 13 rounded down."""
+    assert_hint(mlp.check_parameter_count(answer, [2, 3, 1]), capsys)
+
+
+# check_weight_decay_factor -------------------------------------------------------------------
+
+
+def test_weight_decay_factor_right(capsys):
+    assert_passed(mlp.check_weight_decay_factor(1 - 0.5 * 1e-3, learning_rate=0.5, lam=1e-3), capsys)
+    assert_passed(mlp.check_weight_decay_factor(np.float64(0.9995), learning_rate=0.5, lam=1e-3), capsys)
+
+
+@pytest.mark.parametrize("answer", [0.0005, 1.0005, 1.0, 0.995, 0.5, None, Ellipsis])
+def test_weight_decay_factor_wrong_hint_hides_answer(capsys, answer):
+    out = assert_hint(mlp.check_weight_decay_factor(answer, learning_rate=0.5, lam=1e-3), capsys)
+    assert "0.9995" not in out
+
+
+# check_identical_hidden_units ----------------------------------------------------------------
+
+
+def test_identical_hidden_units_right(capsys):
+    assert_passed(mlp.check_identical_hidden_units(1), capsys)
+    assert_passed(mlp.check_identical_hidden_units(np.int64(1)), capsys)
+
+
+@pytest.mark.parametrize("answer", [0, 2, 20, 1.5, None, Ellipsis])
+def test_identical_hidden_units_wrong(capsys, answer):
+    out = assert_hint(mlp.check_identical_hidden_units(answer), capsys)
+    assert "W1" in out

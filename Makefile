@@ -4,11 +4,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+NB ?=         # e.g. make execute NB=04 (default: every lecture)
+LIMIT ?= 900  # seconds a notebook may run in make execute before its kernel is stopped
 LAB_ARGS ?=   # e.g. make lab LAB_ARGS="--no-browser --port 8890"
 BENCH_ARGS ?= # e.g. make bench BENCH_ARGS="--full run --update-readme"
 
-.PHONY: setup lab test test-browser execute lint bench site student clean
+.PHONY: setup lab test test-browser execute normalize diff-setup lint bench site student clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,14 +28,18 @@ test: $(STAMP)  ## unit tests and every notebook through nbval (COURSE_FAST=1 fo
 test-browser: $(STAMP)  ## only the browser test: the widgets in JupyterLab in Chromium (screenshots in test-output/browser/)
 	COURSE_FAST=1 $(BIN)/python -m pytest -m browser tests/test_browser.py -v
 
-execute: $(STAMP)  ## re-run every notebook in full mode, in place, to refresh the committed outputs
-	for nb in $(NOTEBOOKS); do \
-	  COURSE_FAST= $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=-1 "$$nb" || exit 1; \
-	done
+execute: $(STAMP)  ## re-run notebooks in full mode, in place, to refresh the committed outputs (NB=04 for one)
+	COURSE_FAST= $(BIN)/python tools/execute.py --limit $(LIMIT) $(if $(NB),notebooks/$(NB)_*.ipynb)
 
-lint: $(STAMP)  ## ruff over helpers, tests and notebooks
+normalize: $(STAMP)  ## drop run timestamps and renumber widget ids in the notebooks (execute does it too)
+	$(BIN)/python tools/normalize_notebooks.py
+
+diff-setup: $(STAMP)  ## make `git diff` show notebooks as cells (nbdime), for this clone only
+	$(BIN)/nbdime config-git --enable
+
+lint: $(STAMP)  ## ruff over helpers, tests and notebooks; notebooks normalized
 	$(BIN)/ruff check .
+	$(BIN)/python tools/normalize_notebooks.py --check
 
 bench: $(STAMP)  ## table of run times and headline figures (fast mode run now, full mode from the committed outputs)
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)

@@ -15,7 +15,6 @@ times on a shared machine are noisy: compare figures taken side by side in one r
 import argparse
 import os
 import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -23,60 +22,37 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from helpers.config import notebook_paths
+from helpers.config import FIGURE_KEY, notebook_paths
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "benchmarks" / "results.md"
 README = REPO_ROOT / "README.md"
 README_START, README_END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
 
-# Headline figures: for each notebook (by number), (label, pattern) pairs; the pattern's first
-# group, at its last match in the notebook's printed output, is the figure. Add a line per new
-# notebook; a notebook without an entry (or whose pattern does not match) shows "-".
-HEADLINES = {
-    "01": [("MNIST test accuracy, NumPy MLP", r"NumPy \(ours\)\s*\|\s*([\d.]+%)")],
-    "02": [("MNIST test accuracy, deep ReLU net, He init", r"ReLU, He\s+test accuracy ([\d.]+%)")],
-    "03": [("test error per image, 784-32-784", r"recipe 1, 784-32-784.*test error per image ([\d.]+)"),
-           ("pretraining gain with 100 labels", r"^\s*100 \|.*\|\s*([+-][\d.]+%)")],
-    "04": [("PCA-30 test error (paper 13.87)", r"PCA with 30 components: test error ([\d.]+)"),
-           ("deep AE test error (paper 3.00)", r"deep 784-1000-500-250-30: test error ([\d.]+)")],
-    "05": [("MNIST CNN test accuracy", r"test accuracy ([\d.]+%)")],
-    "06": [("MNIST row by row, LSTM test accuracy", r"^LSTM\s+test accuracy\s+([\d.]+%)")],
-    "07": [("20-d VAE test negative ELBO, nats (bar 95)", r"^\s+negative ELBO\s+([\d.]+) nats")],
-}
+def recorded_figures(nb):
+    """What the notebook recorded with ``record_figure`` and ``report_run_time``: a list of dicts
+    (label, value, unit, bar, ...) from its outputs' metadata, in order."""
+    return [output["metadata"][FIGURE_KEY]
+            for cell in nb.cells for output in cell.get("outputs", [])
+            if FIGURE_KEY in output.get("metadata", {})]
 
 
-def printed_text(nb):
-    """Everything the notebook printed (stream outputs and plain-text results), in order."""
-    parts = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                parts.append(output.get("text", ""))
-            elif "text/plain" in output.get("data", {}):
-                parts.append(output["data"]["text/plain"])
-    return "\n".join(parts)
-
-
-def run_time_line(nb):
-    """The 'Run time in ... mode: ...' line the notebook printed at its end, if any."""
-    found = re.findall(r"Run time in \w+ mode: [^\n]*", printed_text(nb))
-    return found[-1].strip() if found else ""
-
-
-def run_time_seconds(nb):
-    """The notebook's own measured run time, in seconds, from its last line (None if absent)."""
-    found = re.search(r"(\d+) min (\d+) s", run_time_line(nb))
-    return 60 * int(found.group(1)) + int(found.group(2)) if found else None
+def shown(figure):
+    value, unit = figure["value"], figure.get("unit", "")
+    return f"{value:.2%}" if unit == "%" else f"{value:.2f}{(' ' + unit) if unit else ''}"
 
 
 def headlines(path, nb):
-    text = printed_text(nb)
-    figures = []
-    for label, pattern in HEADLINES.get(path.name[:2], []):
-        matches = re.findall(pattern, text, re.MULTILINE)
-        figures.append((label, matches[-1] if matches else "-"))
-    return figures
+    """(label, value as shown, bar as shown) for each headline figure the notebook recorded."""
+    rows = []
+    for figure in recorded_figures(nb):
+        if figure["label"] == "run time":
+            continue
+        bar = figure.get("bar")
+        bar_shown = "-" if bar is None else ("<= " if not figure.get("higher_is_better", True) else ">= ") + shown(
+            {**figure, "value": bar})
+        rows.append((figure["label"], shown(figure), bar_shown))
+    return rows
 
 
 def execute(path, fast):
@@ -99,19 +75,20 @@ def minutes(seconds):
 def table(rows, fast_how, full_how):
     """A Markdown table: one line per headline figure, run times on each notebook's first line."""
     lines = [
-        "| notebook | run time, fast mode | run time, full mode | headline figure | fast mode | full mode |",
-        "|---|---|---|---|---|---|",
+        "| notebook | run time, fast mode | run time, full mode | headline figure | fast mode | full mode | bar |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        full_values = dict(row["full_figures"])
-        figures = [label for label, _ in row["fast_figures"]] or [label for label, _ in row["full_figures"]] or ["-"]
-        fast_values = dict(row["fast_figures"])
+        full_values = {label: value for label, value, _ in row["full_figures"]}
+        fast_values = {label: value for label, value, _ in row["fast_figures"]}
+        bars = {label: bar for label, _, bar in row["full_figures"] + row["fast_figures"]}
+        figures = list(dict.fromkeys([label for label, _, _ in row["fast_figures"] + row["full_figures"]])) or ["-"]
         for i, label in enumerate(figures):
             first = i == 0
             lines.append(
                 f"| {row['name'] if first else ''} | {minutes(row['fast_seconds']) if first else ''} | "
                 f"{minutes(row['full_seconds']) if first else ''} | {label} | {fast_values.get(label, '-')} | "
-                f"{full_values.get(label, '-')} |"
+                f"{full_values.get(label, '-')} | {bars.get(label, '-')} |"
             )
     lines += [
         "",
@@ -150,20 +127,21 @@ def main(argv=None):
             try:
                 seconds, nb = execute(path, fast=True)
                 row.update(fast_seconds=seconds, fast_figures=headlines(path, nb))
-                print(f"{path.name}: fast mode {seconds:.0f} s ({run_time_line(nb)})", file=sys.stderr, flush=True)
+                print(f"{path.name}: fast mode {seconds:.0f} s", file=sys.stderr, flush=True)
             except Exception as err:  # one broken notebook must not hide the others' figures
-                row.update(fast_figures=[("failed", f"{type(err).__name__}")])
+                row.update(fast_figures=[("failed", f"{type(err).__name__}", "-")])
                 failures.append(f"{path.name}, fast mode: {type(err).__name__}: {str(err)[-500:]}")
         if args.full == "run":
             try:
                 seconds, nb = execute(path, fast=False)
-                print(f"{path.name}: full mode {seconds:.0f} s ({run_time_line(nb)})", file=sys.stderr, flush=True)
+                print(f"{path.name}: full mode {seconds:.0f} s", file=sys.stderr, flush=True)
             except Exception as err:
                 seconds, nb = None, nbformat.v4.new_notebook()
                 failures.append(f"{path.name}, full mode: {type(err).__name__}: {str(err)[-500:]}")
         else:
             nb = nbformat.read(path, as_version=4)
-            seconds = run_time_seconds(nb) if "full mode" in run_time_line(nb) else None
+            full_runs = [f for f in recorded_figures(nb) if f["label"] == "run time" and f.get("mode") == "full"]
+            seconds = full_runs[-1]["value"] if full_runs else None
         row.update(full_seconds=seconds, full_figures=headlines(path, nb) if seconds is not None else [])
         rows.append(row)
 
@@ -171,7 +149,8 @@ def main(argv=None):
                 if args.fast == "run" else "not run")
     full_how = ("measured now, wall time of a fresh kernel running the whole notebook" if args.full == "run" else
                 "read from the committed outputs of the last full run (`make execute`): the run time the notebook "
-                "printed in its last cell and the figures it printed; `-` where a notebook has no full-mode outputs "
+                "recorded in its last cell and the figures it recorded (`record_figure`); `-` where a notebook has "
+                "no full-mode outputs "
                 "committed yet")
     text = table(rows, fast_how, full_how)
     print(text)

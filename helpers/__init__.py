@@ -12,7 +12,7 @@ reusable pieces: ``mlp`` (01), ``training`` (02), ``autoencoders`` (03), ``pca``
 """
 
 from . import config, data, plots
-from .config import FAST, pick, report_run_time, setup
+from .config import FAST, pick, record_figure, report_run_time, setup
 from .data import load_mnist
 
-__all__ = ["FAST", "config", "data", "load_mnist", "pick", "plots", "report_run_time", "setup"]
+__all__ = ["FAST", "config", "data", "load_mnist", "pick", "plots", "record_figure", "report_run_time", "setup"]

@@ -1,11 +1,15 @@
-"""Run a notebook's tagged code cells from a test: the one way tests use code that lives in a
-notebook (a lecture's numpy cells, its Keras model, its solutions).
+"""Run a notebook's code cells from a test: the one way tests use code that lives in a notebook
+(a lecture's numpy cells, its Keras model, its exercises and solutions).
 
 A notebook marks the cells a test may run with the cell tag ``tested`` (tags, not comments:
 students read the sources). ``run_tagged_cells("06", "tested")`` executes them in notebook
-order in a fresh namespace and returns it, so the test can call what they define.
+order in a fresh namespace and returns it, so the test can call what they define. A test that
+runs a notebook's exercises and solutions asks ``needed_cells`` which earlier cells define the
+names they use, and runs those with ``run_source``.
 """
 
+import ast
+import builtins
 import re
 
 import nbformat
@@ -49,3 +53,43 @@ def run_source(source, namespace, name):
     if re.search(r"^\s*[%!]", source, re.MULTILINE):
         pytest.fail(f"{name}: IPython magics or shell escapes cannot run outside a kernel")
     exec(compile(source, name, "exec"), namespace)  # noqa: S102  (the course's own cells)
+
+
+def bound_and_loaded(source):
+    """(names bound anywhere in the cell, names loaded anywhere in it)."""
+    tree = ast.parse(source)
+    bound, loaded = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+    return bound, loaded
+
+
+def free_names(source):
+    bound, loaded = bound_and_loaded(source)
+    return loaded - bound - set(dir(builtins))
+
+
+def top_level_definitions(source):
+    return bound_and_loaded(source)[0]
+
+
+def needed_cells(cells, targets):
+    """Indices of the code cells before min(targets) that define names the targets use, transitively."""
+    needed = set().union(*(free_names(cells[i].source) for i in targets))
+    chosen = []
+    for i in range(min(targets) - 1, -1, -1):
+        cell = cells[i]
+        if cell.cell_type != "code" or i in targets:
+            continue
+        defined = top_level_definitions(cell.source)
+        if defined & needed:
+            chosen.append(i)
+            needed = (needed - defined) | free_names(cell.source)
+    return sorted(chosen)

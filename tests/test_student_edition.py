@@ -9,7 +9,6 @@ with the solutions' answers bound to the exercises' variables.
 """
 
 import ast
-import builtins
 import contextlib
 import importlib
 import inspect
@@ -22,7 +21,7 @@ import pytest
 from helpers import config
 
 import build_student
-from notebook_cells import run_source
+from notebook_cells import needed_cells, run_source
 
 NOTEBOOKS = config.notebook_paths()
 
@@ -36,49 +35,6 @@ def with_solutions(paths):
 
 
 TAGGED = with_solutions(NOTEBOOKS)
-
-
-# Which cells a cell needs: a small name analysis -------------------------------------------------
-
-
-def bound_and_loaded(source):
-    """(names bound anywhere in the cell, names loaded anywhere in it)."""
-    tree = ast.parse(source)
-    bound, loaded = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, ast.alias):
-            bound.add((node.asname or node.name).split(".")[0])
-    return bound, loaded
-
-
-def free_names(source):
-    bound, loaded = bound_and_loaded(source)
-    return loaded - bound - set(dir(builtins))
-
-
-def top_level_definitions(source):
-    return bound_and_loaded(source)[0]
-
-
-def needed_cells(cells, targets):
-    """Indices of the code cells before min(targets) that define names the targets use, transitively."""
-    needed = set().union(*(free_names(cells[i].source) for i in targets))
-    chosen = []
-    for i in range(min(targets) - 1, -1, -1):
-        cell = cells[i]
-        if cell.cell_type != "code" or i in targets:
-            continue
-        defined = top_level_definitions(cell.source)
-        if defined & needed:
-            chosen.append(i)
-            needed = (needed - defined) | free_names(cell.source)
-    return sorted(chosen)
 
 
 def run(source, namespace, name):

@@ -168,3 +168,41 @@ def test_report_run_time_prints_minutes(capsys):
     config.report_run_time()
     out = capsys.readouterr().out
     assert re.search(rf"Run time in {config.mode_name()} mode: \d+ min \d+ s", out), out
+
+
+# helpers before TensorFlow ------------------------------------------------------------------------
+
+
+def test_warns_when_tensorflow_came_before_helpers(monkeypatch):
+    for name in config.TENSORFLOW_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.warns(UserWarning, match="TensorFlow was imported before helpers.*Restart the kernel"):
+        assert config.warn_if_tensorflow_came_first({"tensorflow": object()})
+
+
+def test_no_warning_when_helpers_came_first_or_settings_are_there(monkeypatch, recwarn):
+    assert not config.warn_if_tensorflow_came_first({})  # TensorFlow not imported yet
+    for name, value in config.TENSORFLOW_SETTINGS.items():
+        monkeypatch.setenv(name, value)
+    assert not config.warn_if_tensorflow_came_first({"tensorflow": object()})
+    assert not [w for w in recwarn if "TensorFlow was imported" in str(w.message)]
+
+
+# record_figure() ----------------------------------------------------------------------------------
+
+
+def test_record_figure_prints_outside_a_kernel(capsys):
+    config.record_figure("test accuracy", 0.9812, unit="%", bar=0.98)
+    out = capsys.readouterr().out
+    assert out.startswith("Headline figure, test accuracy: 98.12%") and ">= 98.00%" in out
+    config.record_figure("test error", 3.4, bar=3.0, higher_is_better=False)
+    out = capsys.readouterr().out
+    assert "3.4" in out and "<= 3" in out
+    if not config.FAST:
+        assert "missed" in out
+
+
+def test_notebook_paths_are_the_numbered_lectures_in_order():
+    paths = config.notebook_paths()
+    assert [p.name[:2] for p in paths] == sorted(p.name[:2] for p in paths)
+    assert len(paths) >= 7 and all(p.suffix == ".ipynb" and p.parent == config.NOTEBOOK_DIR for p in paths)

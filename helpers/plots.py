@@ -1,9 +1,16 @@
 """Figures the notebooks share. Each function draws on ``ax`` when given one (else on a new
 figure) and returns the figure, so figures can be composed and tested headless."""
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
+
+# Ten classes told apart by marker as well as by colour; the colours are Okabe and Ito's palette for
+# colour-blind readers (eight; its black is kept), then grey and purple.
+CLASS_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#999999",
+                 "#6A3D9A")
+CLASS_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "<", ">")
 
 
 def _figure_and_axes(ax, figsize):
@@ -127,9 +134,13 @@ def decision_regions(predict, X, y, resolution=200, margin=0.25, title=None, ax=
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     classes = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()]))).reshape(gx.shape)
     n_classes = int(max(classes.max(), y.max())) + 1
-    cmap = plt.get_cmap("tab10", 10)
+    cmap = mpl.colors.ListedColormap(CLASS_COLOURS)
     ax.contourf(gx, gy, classes, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, vmin=-0.5, vmax=9.5, alpha=0.3)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=9.5, s=12, edgecolors="k", linewidths=0.3)
+    for label in np.unique(y):
+        mine = y == label
+        k = int(label) % 10
+        ax.scatter(X[mine, 0], X[mine, 1], color=CLASS_COLOURS[k], marker=CLASS_MARKERS[k], s=12, edgecolors="k",
+                   linewidths=0.3)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -179,7 +190,8 @@ def image_rows(rows, n=10, title=None, ax=None, image_shape=None, vmin=0.0, vmax
 
 
 def latent_scatter(codes, labels, title=None, ax=None, size=4, alpha=0.6):
-    """Two-dimensional codes (n, 2) as points coloured by their integer labels (n,), with a legend."""
+    """Two-dimensional codes (n, 2) as points by their integer labels (n,), with a legend: each
+    class has its own marker and a colour safe for colour-blind readers."""
     codes = np.asarray(codes, dtype=np.float64)
     labels = np.asarray(labels)
     if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) != len(labels):
@@ -188,11 +200,11 @@ def latent_scatter(codes, labels, title=None, ax=None, size=4, alpha=0.6):
             f"got {codes.shape} and {labels.shape}."
         )
     fig, ax = _figure_and_axes(ax, figsize=(5.0, 4.5))
-    cmap = plt.get_cmap("tab10", 10)
     for label in np.unique(labels):
         mine = labels == label
-        ax.scatter(codes[mine, 0], codes[mine, 1], s=size, alpha=alpha, color=cmap(int(label) % 10), label=str(label),
-                   linewidths=0)
+        k = int(label) % 10
+        ax.scatter(codes[mine, 0], codes[mine, 1], s=size, alpha=alpha, color=CLASS_COLOURS[k],
+                   marker=CLASS_MARKERS[k], label=str(label), linewidths=0)
     ax.set_xlabel("$z_1$")
     ax.set_ylabel("$z_2$")
     ax.legend(markerscale=3, fontsize=8, loc="best", ncol=2, framealpha=0.8)

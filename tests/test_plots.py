@@ -256,6 +256,9 @@ def test_latent_scatter_one_colour_per_label():
     assert len(ax.collections) == 10
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [str(k) for k in range(10)]
     assert ax.get_title() == "codes"
+    colours = {tuple(c.get_facecolor()[0][:3]) for c in ax.collections}
+    markers = {tuple(map(tuple, c.get_paths()[0].vertices.round(3))) for c in ax.collections}
+    assert len(colours) == 10 and len(markers) == 10, "every class has its own colour and its own marker"
 
 
 def test_latent_scatter_bad_input():

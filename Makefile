@@ -9,7 +9,7 @@ LIMIT ?= 900  # seconds a notebook may run in make execute before its kernel is 
 LAB_ARGS ?=   # e.g. make lab LAB_ARGS="--no-browser --port 8890"
 BENCH_ARGS ?= # e.g. make bench BENCH_ARGS="--full run --update-readme"
 
-.PHONY: setup lab test test-browser execute normalize diff-setup lint bench site student clean
+.PHONY: setup assets lab test test-browser execute normalize diff-setup lint bench site student clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,13 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install the pinned environment
+
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+assets: $(NODE_STAMP)  ## the pinned npm packages the site serves next to its pages, so it works offline (needs Node.js)
 
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
@@ -44,11 +51,11 @@ lint: $(STAMP)  ## ruff over helpers, tests and notebooks; notebooks normalized
 bench: $(STAMP)  ## table of run times and headline figures (fast mode run now, full mode from the committed outputs)
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
-site: $(STAMP)  ## static HTML site of the course in _site/, from the committed outputs (nothing is executed)
+site: $(STAMP) $(NODE_STAMP)  ## static HTML site of the course in _site/, from the committed outputs (nothing is executed)
 	$(BIN)/python tools/build_site.py --out _site
 
 student: $(STAMP)  ## student edition in student/: solutions replaced by a self-check of the student's answers
 	$(BIN)/python tools/build_student.py --out student
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info _site student test-output
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache *.egg-info _site student test-output

@@ -115,9 +115,31 @@ def setup(seed=0):
     _start_time = time.perf_counter()
     seed_everything(seed)
     set_plot_style()
+    describe_figures_in_outputs()
     how = "COURSE_FAST=1: small subsets, few epochs" if FAST else "unset COURSE_FAST: full data and epochs"
     print(f"Course mode: {mode_name()} ({how}); seed {seed}")
+    print(device_line())
     return np.random.default_rng(seed)
+
+
+def device_line():
+    """One line saying where TensorFlow computes: the GPU's name when it sees one, else the CPU cores.
+
+    TensorFlow is imported here, inside the function, so that the settings at the top of this
+    module are in place before it loads.
+    """
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        try:
+            name = tf.config.experimental.get_device_details(gpus[0]).get("device_name") or gpus[0].name
+        except Exception:  # the name is a courtesy; that a GPU is there is what matters
+            name = gpus[0].name
+        more = f" (and {len(gpus) - 1} more)" if len(gpus) > 1 else ""
+        return f"Device: GPU {name}{more}"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"Device: CPU, {cores} core{'s' if cores != 1 else ''} (TensorFlow sees no GPU)"
 
 
 def set_plot_style():
@@ -136,6 +158,36 @@ def set_plot_style():
             "font.size": 10,
         }
     )
+
+
+def describe_figures_in_outputs():
+    """In a notebook, give every figure's PNG output a text description in its metadata
+    (``alt``: the figure's caption or titles, see ``plots.describe``), which the course's site
+    shows as the image's alternative text. Outside a kernel this does nothing."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from . import plots
+
+    plt.close(plt.figure())  # pyplot loads its backend at the first figure: the inline one registers its PNG formatter
+    png = shell.display_formatter.formatters["image/png"]
+    try:
+        draw = png.lookup_by_type(Figure)
+    except KeyError:  # another backend: figures are not shown as PNG
+        return
+    draw = getattr(draw, "course_draw", draw)  # the inline backend's own function, once wrapped
+
+    def png_with_description(fig):
+        data = draw(fig)
+        return (data, {"alt": plots.describe(fig)}) if data is not None else None
+
+    png_with_description.course_draw = draw
+    png.for_type(Figure, png_with_description)
 
 
 def elapsed_seconds():

@@ -13,6 +13,33 @@ CLASS_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00
 CLASS_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "<", ">")
 
 
+def caption(fig, text):
+    """Give ``fig`` a caption for readers who cannot see it (the alt text of its image on the site).
+
+    Without one, a figure is described by its titles and axis labels (``describe``).
+    """
+    fig.course_caption = " ".join(str(text).split())
+    return fig
+
+
+def describe(fig):
+    """A short text description of ``fig``: its caption, else its titles, else its axes' labels."""
+    if getattr(fig, "course_caption", ""):
+        return fig.course_caption
+    parts = []
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    if suptitle:
+        parts.append(suptitle)
+    for ax in fig.axes:
+        title = " ".join(t.get_text() for t in (ax.title, ax._left_title, ax._right_title) if t.get_text())
+        if title:
+            parts.append(title)
+        elif ax.get_xlabel() or ax.get_ylabel():
+            parts.append(f"{ax.get_ylabel() or 'a quantity'} against {ax.get_xlabel() or 'an index'}")
+    text = "; ".join(dict.fromkeys(" ".join(part.split()) for part in parts))
+    return f"Figure: {text}" if text else ""
+
+
 def _figure_and_axes(ax, figsize):
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize)

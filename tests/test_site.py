@@ -1,5 +1,6 @@
 """The static site (``make site``, tools/build_site.py): built from the committed notebooks
-without executing anything, one page per notebook, every figure there, every link resolving."""
+without executing anything, one page per notebook, every figure there with its alt text, every
+link resolving, the student edition beside each page, and the widgets drawn offline."""
 
 import base64
 import re
@@ -23,7 +24,7 @@ class Links(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.hrefs, self.images, self.ids = [], [], set()
+        self.hrefs, self.images, self.ids, self.alts = [], [], set(), []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -33,6 +34,7 @@ class Links(HTMLParser):
             self.hrefs.append(attrs["href"])
         if tag == "img" and attrs.get("src"):
             self.images.append(attrs["src"])
+            self.alts.append(attrs.get("alt") or "")
 
 
 def parse(path):
@@ -54,6 +56,12 @@ def output_images(path):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
+    try:
+        build_site.widget_assets()
+    except build_site.MissingAssets as err:
+        from test_browser import skip_or_fail
+
+        skip_or_fail(str(err))
     out = tmp_path_factory.mktemp("site")
     mtimes = {p: p.stat().st_mtime_ns for p in NOTEBOOKS}
     index = build_site.build(NOTEBOOKS, out)
@@ -86,6 +94,33 @@ def test_every_output_image_is_on_its_page(site, path):
             shown[target.read_bytes()] = src
     for i, image in enumerate(output_images(path)):
         assert image in shown, f"image {i} of {path.name}'s outputs is not on its page"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_every_figure_has_alt_text(site, path):
+    links = parse(site.parent / f"{path.stem}.html")
+    missing = [src for src, alt in zip(links.images, links.alts) if not alt.strip()]
+    assert links.images and not missing, (
+        f"{path.name}: {len(missing)} of {len(links.images)} figures have no text description; give each a title "
+        "(or plots.caption(fig, ...)) and re-execute the notebook"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_each_page_offers_its_student_edition(site, path):
+    page = site.parent / f"{path.stem}.html"
+    href = f"student/{path.name}"
+    assert href in [unquote(h) for h in parse(page).hrefs]
+    student = nbformat.read(page.parent / href, as_version=4)
+    assert not any("solution" in c.metadata.get("tags", []) for c in student.cells)
+
+
+def test_site_refuses_to_build_without_the_widget_manager(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_site, "NODE_MODULES", tmp_path / "nowhere")
+    out = tmp_path / "site"
+    with pytest.raises(build_site.MissingAssets, match="npm ci"):
+        build_site.build(NOTEBOOKS[:1], out)
+    assert not out.exists(), "nothing is written when the site cannot be built"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
@@ -137,8 +172,9 @@ def test_pages_link_to_each_other(site):
 
 @pytest.mark.browser
 def test_pages_render_in_a_browser_with_equations_and_figures(site):
-    """Opened from disk in Chromium (no web server, no network needed): MathJax typesets the
-    equations without errors and every figure loads."""
+    """Opened from disk in Chromium with every request off the disk refused (no web server, no
+    network): MathJax typesets the equations without errors, every figure loads, and every saved
+    widget is drawn by the site's own widget manager."""
     from test_browser import find_chromium, skip_or_fail
 
     chromium = find_chromium()
@@ -152,6 +188,16 @@ def test_pages_render_in_a_browser_with_equations_and_figures(site):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
         page = browser.new_page()
+        refused = []
+
+        def only_from_disk(route):
+            if route.request.url.startswith(("file:", "data:")):
+                route.continue_()
+            else:
+                refused.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", only_from_disk)
         try:
             for path in NOTEBOOKS:
                 page.goto((site.parent / f"{path.stem}.html").as_uri(), wait_until="load", timeout=120_000)
@@ -163,5 +209,14 @@ def test_pages_render_in_a_browser_with_equations_and_figures(site):
                 broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
                                        ".map(i => i.src)")
                 assert broken == [], f"{path.name}: images that do not load: {broken}"
+                views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+                if views:  # the manager replaces each saved view with live controls and the figure they show
+                    page.wait_for_function(
+                        f"() => document.querySelectorAll('.widget-slider, .widget-dropdown, .widget-text, "
+                        f".widget-textarea, .jupyter-widgets.widget-box').length >= {views}", timeout=60_000)
+                    pictures = page.evaluate("[...document.querySelectorAll('.widget-output img')]"
+                                             ".filter(i => i.naturalWidth > 0).length")
+                    assert pictures >= 1, f"{path.name}: its widgets show no figure offline"
+            assert refused == [], f"the site asked the network for {refused[:5]}"
         finally:
             browser.close()

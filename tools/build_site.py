@@ -8,9 +8,11 @@ outputs: equations typeset by MathJax, figures written next to it as image files
 (``NN_name_files/``), widgets drawn from their saved state. ``index.html`` holds the table of
 contents: every notebook and its sections, linked to their anchors. Every page links back to
 the index and to the previous and next lecture. Serve it with any static web server, e.g.
-``python -m http.server -d _site``. MathJax comes with the site (copied from the
-jupyter-server-mathjax package), so equations render offline; widgets load their manager from
-a CDN, so they need a network (their saved state shows as text without one).
+``python -m http.server -d _site``. Everything a page needs comes with the site, so it works
+offline: MathJax (copied from the jupyter-server-mathjax package) for the equations, and the
+widgets' manager (``@jupyter-widgets/html-manager``) and require.js, from the course's pinned npm
+packages (``npm ci`` installs them into ``node_modules/``; ``make site`` does it), which draw
+every widget from its saved state. Every figure carries its text description as alt text.
 """
 
 import html
@@ -24,7 +26,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from common import REPO_ROOT, claim_output_folder, run_tool, write_marker
+import build_student
+from common import REPO_ROOT, ToolError, claim_output_folder, run_tool, write_marker
 
 TOOL = "build_site"
 FRAGMENT_SAFE = "!$&'()*+,;=:@/?.-_~"  # kept as they are in a link's #fragment; the rest is %-encoded
@@ -111,19 +114,53 @@ MATHJAX_FONTS = (
 )
 
 
-def exporter(mathjax_url=None):
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NODE_MODULES = REPO_ROOT / "node_modules"
+WIDGETS_DIR = "static/html-manager"
+REQUIRE_JS = "static/require.js"
+
+
+class MissingAssets(ToolError):
+    """The npm packages the site serves are not installed."""
+
+
+def widget_assets():
+    """The widget manager's folder and require.js in node_modules/; ``MissingAssets`` if absent."""
+    manager = NODE_MODULES / "@jupyter-widgets" / "html-manager" / "dist"
+    require = NODE_MODULES / "requirejs" / "require.js"
+    if not (manager / "embed-amd.js").is_file() or not require.is_file():
+        raise MissingAssets(f"the site serves the widget manager and require.js from {NODE_MODULES}, which lacks "
+                            "them: run `npm ci` at the top of the course (needs Node.js), or `make site`.")
+    return manager, require
+
+
+def copy_widget_assets(out_dir):
+    """Copy the widget manager and require.js (from node_modules/) into the site; return their URLs."""
+    manager, require = widget_assets()
+    shutil.copytree(manager, out_dir / WIDGETS_DIR, ignore=shutil.ignore_patterns("*.map", "libembed-amd.js"))
+    (out_dir / REQUIRE_JS).write_bytes(require.read_bytes())
+    return f"{WIDGETS_DIR}/embed-amd.js", REQUIRE_JS
+
+
+def exporter(mathjax_url=None, widget_urls=None):
     config = Config({"ExtractOutputPreprocessor": {"enabled": True}})
     if mathjax_url:
         config.HTMLExporter.mathjax_url = mathjax_url
-    return HTMLExporter(template_name="lab", config=config)
+    if widget_urls:
+        config.HTMLExporter.widget_renderer_url, config.HTMLExporter.require_js_url = widget_urls
+    return HTMLExporter(template_name="course_site", extra_template_basedirs=[str(TEMPLATES)], config=config)
 
 
 def page_name(path):
     return f"{Path(path).stem}.html"
 
 
-def nav_bar(prev_path, next_path):
-    links = ['<a href="index.html">&#8962; Contents</a>']
+STUDENT_DIR = "student"
+
+
+def nav_bar(path, prev_path, next_path):
+    links = ['<a href="index.html">&#8962; Contents</a>',
+             f'<a href="{STUDENT_DIR}/{quote(Path(path).name)}" download>Student edition (notebook)</a>']
     if prev_path:
         links.append(f'<a href="{page_name(prev_path)}">&larr; {html.escape(Path(prev_path).stem)}</a>')
     if next_path:
@@ -144,7 +181,10 @@ def render(path, out_dir, prev_path=None, next_path=None, html_exporter=None):
         target.write_bytes(data)
     head, sep, rest = body.partition("<body")
     tag_end = rest.index(">") + 1
-    body = head + sep + rest[:tag_end] + "\n" + nav_bar(prev_path, next_path) + rest[tag_end:]
+    body = head + sep + rest[:tag_end] + "\n" + nav_bar(path, prev_path, next_path) + rest[tag_end:]
+    student = out_dir / STUDENT_DIR / path.name
+    student.parent.mkdir(exist_ok=True)
+    nbformat.write(build_student.student_notebook(nb), student)
     local_mathjax = f'<script src="{MATHJAX_DIR}/MathJax.js'
     if local_mathjax in body:
         body = body.replace(local_mathjax, MATHJAX_FONTS + local_mathjax, 1)
@@ -172,13 +212,14 @@ def build(notebooks, out_dir):
     ``out_dir`` is new, empty, or an earlier site (whose files are replaced); any other folder is
     refused (``common.OutputFolderError``) before anything is written.
     """
+    widget_assets()  # before anything is written
     out_dir, earlier = claim_output_folder(out_dir, TOOL)
     if earlier is not None:  # an earlier site, written by this tool: start afresh
         for entry in out_dir.iterdir():
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         write_marker(out_dir, TOOL)
     notebooks = [Path(p) for p in notebooks]
-    html_exporter = exporter(copy_mathjax(out_dir))
+    html_exporter = exporter(copy_mathjax(out_dir), copy_widget_assets(out_dir))
     items = []
     for i, path in enumerate(notebooks):
         prev_path = notebooks[i - 1] if i > 0 else None

@@ -23,11 +23,15 @@ from helpers.config import NOTEBOOK_DIR, notebook_paths  # noqa: E402
 
 MARKER = ".course-tool.json"
 
-__all__ = ["MARKER", "NOTEBOOK_DIR", "REPO_ROOT", "OutputFolderError", "claim_output_folder", "notebook_paths",
-           "read_marker", "run_tool", "write_marker"]
+__all__ = ["MARKER", "NOTEBOOK_DIR", "REPO_ROOT", "OutputFolderError", "ToolError", "claim_output_folder",
+           "notebook_paths", "read_marker", "run_tool", "write_marker"]
 
 
-class OutputFolderError(ValueError):
+class ToolError(Exception):
+    """A tool cannot do what it was asked; its message says why and what to do. Nothing was written."""
+
+
+class OutputFolderError(ToolError, ValueError):
     """A tool was asked to write into a folder it must not touch."""
 
 
@@ -89,8 +93,8 @@ def claim_output_folder(folder, tool):
 def run_tool(doc, build, default_out, argv=None):
     """The command line every folder-writing tool shares: ``[NOTEBOOK ...] [--out DIR]``.
 
-    ``build(notebooks, out_dir)`` does the work. An ``OutputFolderError`` ends the tool with its
-    message and exit status 2, having changed nothing.
+    ``build(notebooks, out_dir)`` does the work. A ``ToolError`` (a folder the tool must not touch,
+    a missing package) ends the tool with its message and exit status 2.
     """
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to use (default: every lecture)")
@@ -102,7 +106,7 @@ def run_tool(doc, build, default_out, argv=None):
         parser.error(f"no such notebook: {', '.join(missing)}")
     try:
         build(notebooks, args.out)
-    except OutputFolderError as err:
+    except ToolError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -9,7 +9,7 @@ LIMIT ?= 900  # seconds a notebook may run in make execute before its kernel is 
 LAB_ARGS ?=   # e.g. make lab LAB_ARGS="--no-browser --port 8890"
 BENCH_ARGS ?= # e.g. make bench BENCH_ARGS="--full run --update-readme"
 
-.PHONY: setup assets lab test test-browser execute normalize diff-setup lint bench site student clean
+.PHONY: setup assets lab test test-full test-colab doctor test-browser execute normalize diff-setup lint bench site student clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,50 @@ assets: $(NODE_STAMP)  ## the pinned npm packages the site serves next to its pa
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
-test: $(STAMP)  ## unit tests and every notebook through nbval (COURSE_FAST=1 for a quick run)
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## unit tests and every notebook through nbval, in fast mode unless COURSE_FAST is set (MNIST: COURSE_DATA_DIR, data/ or Keras' cache, else downloaded once)
+	COURSE_FAST=$${COURSE_FAST-1} $(BIN)/python -m pytest
+
+test-full: $(STAMP)  ## the same in full mode: every notebook as a student runs it (about an hour on 2 cores)
+	COURSE_FAST= $(BIN)/python -m pytest
+
+# The notebooks (and the helpers' unit tests) in a second environment, .venv-colab: Python 3.13 with
+# Colab's own versions (requirements-colab.txt) and the course's helpers installed with --no-deps,
+# as the notebooks' bootstrap cell installs them on Colab. COLAB_PYTHON=/path/to/python3.13 to choose.
+COLAB_PYTHON ?=
+COLAB_VENV   := .venv-colab
+COLAB_STAMP  := $(COLAB_VENV)/.installed
+COLAB_TESTS  := notebooks tests --ignore=tests/test_environment.py --ignore=tests/test_browser.py \
+                --ignore=tests/test_site.py --ignore=tests/test_tools.py --ignore=tests/test_student_edition.py
+
+test-colab:  ## fast-mode notebooks and helpers' tests on Python 3.13 with Colab's versions, in .venv-colab (skipped without a 3.13)
+	@py="$(COLAB_PYTHON)"; \
+	if [ -z "$$py" ]; then \
+	  for candidate in python3.13 $$(ls -d $$HOME/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | sort -rV); do \
+	    if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
+	      py="$$candidate"; break; \
+	    fi; \
+	  done; \
+	fi; \
+	if [ -z "$$py" ]; then \
+	  echo "make test-colab: SKIPPED: no Python 3.13 found (neither python3.13 on PATH nor pyenv's)."; \
+	  echo "  Install one (e.g. pyenv install 3.13) or name it: make test-colab COLAB_PYTHON=/path/to/python3.13"; \
+	  exit 0; \
+	fi; \
+	$(MAKE) --no-print-directory $(COLAB_STAMP) COLAB_PYTHON="$$py" && \
+	echo "Colab's versions on $$($(COLAB_VENV)/bin/python --version): $$(grep -E '^[a-z]' requirements-colab.txt | tr '\n' ' ')" && \
+	COURSE_FAST=$${COURSE_FAST-1} $(COLAB_VENV)/bin/python -m pytest $(COLAB_TESTS)
+
+$(COLAB_STAMP): requirements-colab.txt requirements.txt pyproject.toml
+	@test -n "$(COLAB_PYTHON)" || { echo "run make test-colab (it finds Python 3.13)"; exit 1; }
+	test -x $(COLAB_VENV)/bin/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || \
+	  { echo "$(COLAB_VENV) is not a Python 3.13 environment: remove it (rm -r $(COLAB_VENV)) and run again"; exit 1; }
+	$(COLAB_VENV)/bin/python -m pip install -r requirements-colab.txt $$(grep -E '^(nbval|pytest)==' requirements.txt | cut -d' ' -f1)
+	$(COLAB_VENV)/bin/python -m pip install --no-deps -e .
+	touch $(COLAB_STAMP)
+
+doctor: $(STAMP)  ## versions, device (CPU or GPU) and MNIST (found? verified?): paste this into a question
+	$(BIN)/python -m helpers.doctor
 
 test-browser: $(STAMP)  ## only the browser test: the widgets in JupyterLab in Chromium (screenshots in test-output/browser/)
 	COURSE_FAST=1 $(BIN)/python -m pytest -m browser tests/test_browser.py -v
@@ -54,8 +96,11 @@ bench: $(STAMP)  ## table of run times and headline figures (fast mode run now, 
 site: $(STAMP) $(NODE_STAMP)  ## static HTML site of the course in _site/, from the committed outputs (nothing is executed)
 	$(BIN)/python tools/build_site.py --out _site
 
+slides: $(STAMP) $(NODE_STAMP)  ## static reveal.js slides of every lecture in _slides/, opening offline (live ones: make lab, then View > Render as slides)
+	$(BIN)/python tools/build_slides.py --out _slides
+
 student: $(STAMP)  ## student edition in student/: solutions replaced by a self-check of the student's answers
 	$(BIN)/python tools/build_student.py --out student
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache *.egg-info _site student test-output
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache *.egg-info _site _slides student test-output

@@ -206,3 +206,20 @@ def test_notebook_paths_are_the_numbered_lectures_in_order():
     paths = config.notebook_paths()
     assert [p.name[:2] for p in paths] == sorted(p.name[:2] for p in paths)
     assert len(paths) >= 7 and all(p.suffix == ".ipynb" and p.parent == config.NOTEBOOK_DIR for p in paths)
+
+
+# COURSE_PRESENT ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, present", [("1", True), ("", False), ("0", False), ("yes", True)])
+def test_present_mode_draws_larger_figures(monkeypatch, value, present):
+    monkeypatch.setenv("COURSE_PRESENT", value)
+    reloaded = importlib.reload(config)
+    try:
+        assert reloaded.PRESENT is present
+        reloaded.set_plot_style()
+        assert mpl.rcParams["font.size"] == (16 if present else 10)
+        assert mpl.rcParams["figure.dpi"] == (120 if present else 80)
+    finally:
+        monkeypatch.delenv("COURSE_PRESENT")
+        importlib.reload(config).set_plot_style()

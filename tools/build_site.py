@@ -142,6 +142,12 @@ def copy_widget_assets(out_dir):
     return f"{WIDGETS_DIR}/embed-amd.js", REQUIRE_JS
 
 
+def with_packaged_mathjax_fonts(body):
+    """The page ``body`` told to use the fonts the packaged MathJax carries (when it uses that MathJax)."""
+    local_mathjax = f'<script src="{MATHJAX_DIR}/MathJax.js'
+    return body.replace(local_mathjax, MATHJAX_FONTS + local_mathjax, 1)
+
+
 def exporter(mathjax_url=None, widget_urls=None):
     config = Config({"ExtractOutputPreprocessor": {"enabled": True}})
     if mathjax_url:
@@ -185,9 +191,7 @@ def render(path, out_dir, prev_path=None, next_path=None, html_exporter=None):
     student = out_dir / STUDENT_DIR / path.name
     student.parent.mkdir(exist_ok=True)
     nbformat.write(build_student.student_notebook(nb), student)
-    local_mathjax = f'<script src="{MATHJAX_DIR}/MathJax.js'
-    if local_mathjax in body:
-        body = body.replace(local_mathjax, MATHJAX_FONTS + local_mathjax, 1)
+    body = with_packaged_mathjax_fonts(body)
     page = out_dir / page_name(path)
     page.write_text(body, encoding="utf-8")
     parser = Headings()

@@ -214,6 +214,38 @@ def cut_copy(source, widget_cell, target):
     return index
 
 
+def open_in_lab(page, base, token, name):
+    """Open the notebook ``name`` in JupyterLab, alone (a fresh workspace), and wait for its kernel."""
+    page.goto(f"{base}/lab/tree/{name}?reset&token={token}", timeout=120_000)
+    page.wait_for_function(
+        """name => {
+            const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const kernel = nb && nb.context && nb.context.path === name && nb.sessionContext.session
+                && nb.sessionContext.session.kernel;
+            return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+        }""",
+        arg=name,
+        timeout=120_000,
+    )
+
+
+def offline_page(browser, **options):
+    """A new page that may load only from disk: ``(page, refused)``, where ``refused`` collects
+    every other address the page asked for (and was refused)."""
+    page = browser.new_page(**options)
+    refused = []
+
+    def only_from_disk(route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_from_disk)
+    return page, refused
+
+
 def control_locator(widget, description):
     """The control whose description label reads ``description`` inside the widget's box."""
     label = widget.page.locator("label.widget-label", has_text=re.compile(rf"^\s*{re.escape(description)}\s*$"))
@@ -293,18 +325,7 @@ def test_widget_responds_in_jupyterlab(case, path, browser, lab):
     page = browser.new_page(viewport={"width": 1400, "height": 1500})  # tall: whole widget in the shots
     page.set_default_timeout(UPDATE_TIMEOUT_MS)
     try:
-        # ?reset: a fresh workspace, so that only this notebook is open and current
-        page.goto(f"{base}/lab/tree/{name}?reset&token={token}", timeout=120_000)
-        page.wait_for_function(
-            """name => {
-                const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-                const kernel = nb && nb.context && nb.context.path === name && nb.sessionContext.session
-                    && nb.sessionContext.session.kernel;
-                return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-            }""",
-            arg=name,
-            timeout=120_000,
-        )
+        open_in_lab(page, base, token, name)
         start = time.perf_counter()
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
@@ -343,4 +364,67 @@ def test_widget_responds_in_jupyterlab(case, path, browser, lab):
     print(f"\n{path.name}: cells ran in {run_seconds:.0f} s; widget text before: {before[0][:100]!r}; "
           f"after: {after[0][:100]!r}")
     assert after[1] != before[1], "the figure did not change"
+    assert case.expect(before[0], after[0]), f"unexpected change: {before[0]!r} -> {after[0]!r}"
+
+
+@pytest.mark.browser
+def test_live_slides_drive_a_widget(browser, lab):
+    """The instructor's live slides: a notebook run in JupyterLab, then shown as slides (the
+    jupyterlab-rise extension) on the same kernel; on the widget's slide, the widget's cell is run
+    and typing a value into a control redraws the widget's figure."""
+    import tag_slides
+
+    case = next(c for c in CASES if c.notebook == "05")
+    path = sorted(NOTEBOOKS.glob("05_*.ipynb"))[0]
+    base, token, root = lab
+    name = f"slides_{path.name}"
+    index = cut_copy(path, case.widget_cell, root / name)
+    nb = nbformat.read(root / name, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("slideshow", None)
+    nbformat.write(nb, root / name)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"slides-{path.stem}"
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    try:
+        open_in_lab(page, base, token, name)
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".widget-output img").first.wait_for(
+            timeout=RUN_TIMEOUT_MS)
+        page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=60_000)
+        # the slide types the course gives, now that the outputs show which cells hold figures
+        tag_slides.tag(root / name)
+        slides = browser.new_page(viewport={"width": 1366, "height": 768})
+        try:
+            slides.goto(f"{base}/rise/{name}?activeCellIndex={index}&token={token}", timeout=120_000)
+            # on the widget's slide, the instructor runs its cell (on the notebook's kernel, where
+            # every cell before it has run) and the widget comes alive
+            code = slides.locator(".reveal .present .jp-CodeCell .jp-InputArea-editor").first
+            code.wait_for(timeout=RUN_TIMEOUT_MS)
+            code.click()
+            slides.keyboard.press("Control+Enter")
+            widget = slides.locator(".reveal .present .widget-vbox").first
+            try:
+                widget.locator(".widget-output img").first.wait_for(timeout=RUN_TIMEOUT_MS)
+            except Exception:
+                slides.screenshot(path=f"{shot}-failed.png")
+                (SCREENSHOTS / f"slides-{path.stem}-failed.html").write_text(slides.content())
+                raise
+            before = widget_state(widget)
+            slides.screenshot(path=f"{shot}-before.png")
+            act(slides, control_locator(widget, case.control), case.action)
+            slides.wait_for_function(
+                "([el, src]) => { const img = el.querySelector('.widget-output img'); return img && img.src !== src; }",
+                arg=[widget.element_handle(), before[1]], timeout=UPDATE_TIMEOUT_MS)
+            after = widget_state(widget)
+            slides.screenshot(path=f"{shot}-after.png")
+        finally:
+            slides.close()
+    finally:
+        with contextlib.suppress(Exception):
+            page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        page.close()
+    assert after[1] != before[1], "the figure did not change on the slide"
     assert case.expect(before[0], after[0]), f"unexpected change: {before[0]!r} -> {after[0]!r}"

@@ -175,7 +175,7 @@ def test_pages_render_in_a_browser_with_equations_and_figures(site):
     """Opened from disk in Chromium with every request off the disk refused (no web server, no
     network): MathJax typesets the equations without errors, every figure loads, and every saved
     widget is drawn by the site's own widget manager."""
-    from test_browser import find_chromium, skip_or_fail
+    from test_browser import find_chromium, offline_page, skip_or_fail
 
     chromium = find_chromium()
     if chromium is None:
@@ -187,17 +187,7 @@ def test_pages_render_in_a_browser_with_equations_and_figures(site):
     assert (site.parent / build_site.MATHJAX_DIR / "MathJax.js").is_file(), "MathJax is not in the site"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
-        page = browser.new_page()
-        refused = []
-
-        def only_from_disk(route):
-            if route.request.url.startswith(("file:", "data:")):
-                route.continue_()
-            else:
-                refused.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", only_from_disk)
+        page, refused = offline_page(browser)
         try:
             for path in NOTEBOOKS:
                 page.goto((site.parent / f"{path.stem}.html").as_uri(), wait_until="load", timeout=120_000)

@@ -104,7 +104,7 @@ def test_slides_refuse_without_slide_metadata(tmp_path):
 def test_slides_open_offline_in_chromium(slides):
     """Opened from disk with every request off the disk refused: reveal.js starts and shows the
     lecture's slides, and the widget on a slide is drawn."""
-    from test_browser import find_chromium, skip_or_fail
+    from test_browser import find_chromium, offline_page, skip_or_fail
 
     chromium = find_chromium()
     if chromium is None:
@@ -113,17 +113,7 @@ def test_slides_open_offline_in_chromium(slides):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        refused = []
-
-        def only_from_disk(route):
-            if route.request.url.startswith(("file:", "data:")):
-                route.continue_()
-            else:
-                refused.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", only_from_disk)
+        page, refused = offline_page(browser, viewport={"width": 1366, "height": 768})
         try:
             page.goto(slides[1].as_uri(), wait_until="load", timeout=120_000)
             page.wait_for_function("() => document.querySelector('.reveal.ready')", timeout=60_000)

@@ -27,7 +27,7 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 import build_student
-from common import REPO_ROOT, ToolError, claim_output_folder, run_tool, write_marker
+from common import REPO_ROOT, ToolError, claim_fresh_output_folder, run_tool
 
 TOOL = "build_site"
 FRAGMENT_SAFE = "!$&'()*+,;=:@/?.-_~"  # kept as they are in a link's #fragment; the rest is %-encoded
@@ -217,11 +217,7 @@ def build(notebooks, out_dir):
     refused (``common.OutputFolderError``) before anything is written.
     """
     widget_assets()  # before anything is written
-    out_dir, earlier = claim_output_folder(out_dir, TOOL)
-    if earlier is not None:  # an earlier site, written by this tool: start afresh
-        for entry in out_dir.iterdir():
-            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-        write_marker(out_dir, TOOL)
+    out_dir = claim_fresh_output_folder(out_dir, TOOL)
     notebooks = [Path(p) for p in notebooks]
     html_exporter = exporter(copy_mathjax(out_dir), copy_widget_assets(out_dir))
     items = []

@@ -20,7 +20,7 @@ from nbconvert import SlidesExporter
 from traitlets.config import Config
 
 import build_site
-from common import REPO_ROOT, ToolError, claim_output_folder, run_tool, write_marker
+from common import REPO_ROOT, ToolError, claim_fresh_output_folder, run_tool
 
 TOOL = "build_slides"
 REVEAL_DIR = "reveal.js"
@@ -60,11 +60,7 @@ def build(notebooks, out_dir):
     """Write every notebook's slides into ``out_dir``; return the paths written."""
     reveal, jquery = reveal_assets()
     build_site.widget_assets()  # before anything is written
-    out_dir, earlier = claim_output_folder(out_dir, TOOL)
-    if earlier is not None:  # earlier slides, written by this tool: start afresh
-        for entry in out_dir.iterdir():
-            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-        write_marker(out_dir, TOOL)
+    out_dir = claim_fresh_output_folder(out_dir, TOOL)
     shutil.copytree(reveal / "dist", out_dir / REVEAL_DIR / "dist", ignore=shutil.ignore_patterns("*.map"))
     shutil.copytree(reveal / "plugin", out_dir / REVEAL_DIR / "plugin", ignore=shutil.ignore_patterns("*.map"))
     slides = exporter(build_site.copy_mathjax(out_dir), build_site.copy_widget_assets(out_dir))

@@ -13,6 +13,7 @@ and refuses anything else (a folder with other files, another tool's folder, the
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -23,8 +24,8 @@ from helpers.config import NOTEBOOK_DIR, notebook_paths  # noqa: E402
 
 MARKER = ".course-tool.json"
 
-__all__ = ["MARKER", "NOTEBOOK_DIR", "REPO_ROOT", "OutputFolderError", "ToolError", "claim_output_folder",
-           "notebook_paths", "read_marker", "run_tool", "write_marker"]
+__all__ = ["MARKER", "NOTEBOOK_DIR", "REPO_ROOT", "OutputFolderError", "ToolError", "claim_fresh_output_folder",
+           "claim_output_folder", "notebook_paths", "read_marker", "run_tool", "write_marker"]
 
 
 class ToolError(Exception):
@@ -88,6 +89,17 @@ def claim_output_folder(folder, tool):
         raise OutputFolderError(f"{folder} was written by {marker.get('tool')!r}, not by {tool}; nothing was "
                                 "changed. Choose another folder.")
     return folder, marker
+
+
+def claim_fresh_output_folder(folder, tool):
+    """``claim_output_folder``, then empty the folder if it holds this tool's earlier output (which
+    it made itself), so that nothing stale is left; returns the folder's resolved path."""
+    folder, earlier = claim_output_folder(folder, tool)
+    if earlier is not None:
+        for entry in folder.iterdir():
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        write_marker(folder, tool)
+    return folder
 
 
 def run_tool(doc, build, default_out, argv=None):

@@ -9,7 +9,7 @@ LIMIT ?= 900  # seconds a notebook may run in make execute before its kernel is 
 LAB_ARGS ?=   # e.g. make lab LAB_ARGS="--no-browser --port 8890"
 BENCH_ARGS ?= # e.g. make bench BENCH_ARGS="--full run --update-readme"
 
-.PHONY: setup assets lab test test-full test-colab doctor test-browser execute normalize diff-setup lint bench site student clean
+.PHONY: setup assets lab test test-full test-colab doctor test-browser execute normalize diff-setup lint bench site slides student clean assignment grade-check handout
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,20 +41,22 @@ test-full: $(STAMP)  ## the same in full mode: every notebook as a student runs 
 COLAB_PYTHON ?=
 COLAB_VENV   := .venv-colab
 COLAB_STAMP  := $(COLAB_VENV)/.installed
-COLAB_TESTS  := notebooks tests --ignore=tests/test_environment.py --ignore=tests/test_browser.py \
-                --ignore=tests/test_site.py --ignore=tests/test_tools.py --ignore=tests/test_student_edition.py
+# the notebooks, and the unit tests of helpers (tests/test_<module>.py of each helpers/<module>.py)
+COLAB_TESTS  := notebooks $(sort $(wildcard $(patsubst helpers/%.py,tests/test_%.py,$(wildcard helpers/*.py))))
 
 test-colab:  ## fast-mode notebooks and helpers' tests on Python 3.13 with Colab's versions, in .venv-colab (skipped without a 3.13)
-	@py="$(COLAB_PYTHON)"; \
-	if [ -z "$$py" ]; then \
-	  for candidate in python3.13 $$(ls -d $$HOME/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | sort -rV); do \
-	    if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
-	      py="$$candidate"; break; \
-	    fi; \
-	  done; \
+	@if [ -n "$(COLAB_PYTHON)" ]; then candidates="$(COLAB_PYTHON)"; else \
+	  candidates="python3.13 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | sort -rV)"; fi; \
+	py=; for candidate in $$candidates; do \
+	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
+	    py="$$candidate"; break; \
+	  fi; \
+	done; \
+	if [ -z "$$py" ] && [ -n "$(COLAB_PYTHON)" ]; then \
+	  echo "make test-colab: COLAB_PYTHON=$(COLAB_PYTHON) is not a working Python 3.13."; exit 1; \
 	fi; \
 	if [ -z "$$py" ]; then \
-	  echo "make test-colab: SKIPPED: no Python 3.13 found (neither python3.13 on PATH nor pyenv's)."; \
+	  echo "make test-colab: SKIPPED: no Python 3.13 found (neither python3.13 on PATH nor in pyenv)."; \
 	  echo "  Install one (e.g. pyenv install 3.13) or name it: make test-colab COLAB_PYTHON=/path/to/python3.13"; \
 	  exit 0; \
 	fi; \
@@ -67,7 +69,7 @@ $(COLAB_STAMP): requirements-colab.txt requirements.txt pyproject.toml
 	test -x $(COLAB_VENV)/bin/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
 	$(COLAB_VENV)/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || \
 	  { echo "$(COLAB_VENV) is not a Python 3.13 environment: remove it (rm -r $(COLAB_VENV)) and run again"; exit 1; }
-	$(COLAB_VENV)/bin/python -m pip install -r requirements-colab.txt $$(grep -E '^(nbval|pytest)==' requirements.txt | cut -d' ' -f1)
+	$(COLAB_VENV)/bin/python -m pip install -r requirements-colab.txt $$(grep -E '^(nbval|pytest|hypothesis)==' requirements.txt | cut -d' ' -f1)
 	$(COLAB_VENV)/bin/python -m pip install --no-deps -e .
 	touch $(COLAB_STAMP)
 
@@ -103,4 +105,13 @@ student: $(STAMP)  ## student edition in student/: solutions replaced by a self-
 	$(BIN)/python tools/build_student.py --out student
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache *.egg-info _site _slides student test-output
+	rm -rf $(VENV) $(COLAB_VENV) node_modules .pytest_cache .ruff_cache *.egg-info _site _slides student test-output
+
+assignment: $(STAMP)  ## nbgrader assignments in assignment/: the student edition, one graded test cell per exercise
+	$(BIN)/python tools/build_assignment.py --out assignment
+
+grade-check: $(STAMP)  ## grade a blank and a solved student edition of every lecture with nbgrader (zero and full points; CSV in test-output/grading/)
+	COURSE_FAST=1 COURSE_GRADE_ALL=1 $(BIN)/python -m pytest tests/test_grading.py -v -s
+
+handout: $(STAMP)  ## the student edition and its data instructions in one zip for a learning platform: handout/nn-course-student.zip
+	$(BIN)/python tools/build_handout.py --out handout/nn-course-student.zip

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import plots
-from .checking import call_student, report, unanswered
+from .checking import call_student, close, read_array, read_number, report, unanswered
 from .live import LiveFigure, choice_slider
 
 
@@ -49,6 +49,12 @@ def reconstruction_view(images, reconstructions, index, size):
 
 def reconstruction_explorer(images, reconstructions):
     """A slider for the image and a choice of model over ``reconstruction_view``."""
+    if len(images) == 0 or not reconstructions:
+        raise ValueError("reconstruction_explorer needs at least one image and one model's reconstructions.")
+    for name, rec in reconstructions.items():
+        if len(rec) != len(images):
+            raise ValueError(f"the reconstructions of {name!r} hold {len(rec)} images, not {len(images)} "
+                             f"as images does.")
     controls = {
         "index": W.IntSlider(description="test image", min=0, max=len(images) - 1, value=0, continuous_update=False),
         "size": choice_slider("model", list(reconstructions), list(reconstructions)[0]),
@@ -83,6 +89,11 @@ def denoising_view(images, denoisers, noise, model, seed=0):
 
 def denoising_explorer(images, denoisers, noise_levels=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)):
     """A noise-level slider and a choice of denoiser over ``denoising_view``."""
+    noise_levels = list(noise_levels)
+    if not noise_levels or not denoisers:
+        raise ValueError("denoising_explorer needs at least one noise level and one denoiser.")
+    if any(not np.isfinite(level) or level < 0 for level in noise_levels):
+        raise ValueError(f"noise levels are standard deviations, finite and >= 0, got {noise_levels}.")
     controls = {
         "noise": choice_slider("input noise σ", list(noise_levels), noise_levels[len(noise_levels) // 2]),
         "model": W.Dropdown(description="denoiser", options=list(denoisers), style={"description_width": "initial"}),
@@ -112,8 +123,11 @@ def check_masking_noise(masking_noise):
         if problem:
             return report(False, "", f"{problem} {hint}")
         if not np.array_equal(x, before):
+            x[...] = before
             return report(False, "", "your function changes its input x in place: corrupt a copy and return that.")
-        got = np.asarray(got, dtype=np.float64)
+        got, problem = read_array(got, "The corrupted images")
+        if problem:
+            return report(False, "", f"{problem} {hint}")
         if got.shape != x.shape:
             return report(False, "", f"the result must have the shape of x, {x.shape}, not {got.shape}.")
         masked = got == 0
@@ -130,7 +144,10 @@ def check_masking_noise(masking_noise):
             again, problem = call_student(masking_noise, x, fraction, np.random.default_rng(5))
             if problem:
                 return report(False, "", f"{problem} {hint}")
-            if np.array_equal(np.asarray(again) == 0, masked):
+            again, problem = read_array(again, "The corrupted images", shape=x.shape)
+            if problem:
+                return report(False, "", f"{problem} {hint}")
+            if np.array_equal(again == 0, masked):
                 return report(False, "", "another rng gives the same mask: draw the random numbers from the rng "
                                          "you are given.")
     return report(True, "each pixel is masked independently with that probability, and x is left as it was.", hint)
@@ -142,25 +159,40 @@ def check_kl_sparsity_penalty(kl_penalty):
     average activations ``rho_hat`` of the hidden units (shape (s,), in (0, 1)): one number.
     """
     hint = (
-        "the KL divergence between two Bernoulli distributions has two terms, one for 'on' (probabilities rho "
-        "and rho_hat_j) and one for 'off' (1 - rho and 1 - rho_hat_j), each p * log(p / q); sum it over the "
-        "hidden units j."
+        "each hidden unit j compares two Bernoulli distributions, the target (on with probability rho) and "
+        "the unit's own (on with probability rho_hat_j); their KL divergence is a sum over both outcomes, "
+        "on and off, and the penalty adds it up over the hidden units."
     )
     if unanswered(kl_penalty):
         return report(False, "", hint)
     rng = np.random.default_rng(5)
     cases = [(0.05, rng.uniform(0.01, 0.6, 25)), (0.1, np.full(10, 0.1)), (0.2, rng.uniform(0.05, 0.95, 7))]
     for rho, rho_hat in cases:
-        expected = np.sum(rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat)))
+        on = rho * np.log(rho / rho_hat)
+        off = (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
         got, problem = call_student(kl_penalty, rho, rho_hat.copy())
         if problem:
             return report(False, "", f"{problem} {hint}")
-        got = np.asarray(got, dtype=np.float64)
+        got, problem = read_array(got, "The penalty")
+        if problem:
+            return report(False, "", f"{problem} {hint}")
         if got.size != 1:
             return report(False, "", f"return one number, the sum over the hidden units, not an array of shape "
                                      f"{got.shape}.")
-        if not np.isclose(float(got), expected, rtol=1e-6, atol=1e-9):
-            return report(False, "", hint)
+        got = float(got.reshape(()))
+        if close(got, np.sum(on + off), rtol=1e-6, atol=1e-9):
+            continue
+        if close(got, np.sum(on), rtol=1e-6, atol=1e-9) or close(got, np.sum(off), rtol=1e-6, atol=1e-9):
+            return report(False, "", "your penalty has one outcome's term only: a Bernoulli distribution has two "
+                                     "outcomes, on and off, and the KL divergence sums over both.")
+        reverse = rho_hat * np.log(rho_hat / rho) + (1 - rho_hat) * np.log((1 - rho_hat) / (1 - rho))
+        if close(got, np.sum(reverse), rtol=1e-6, atol=1e-9):
+            return report(False, "", "KL divergence is not symmetric: the target Bernoulli distribution (rho) comes "
+                                     "first, KL(rho || rho_hat_j), so it weighs the logarithms.")
+        if close(got, np.mean(on + off), rtol=1e-6, atol=1e-9):
+            return report(False, "", "the penalty is the sum over the hidden units of each unit's Bernoulli KL "
+                                     "divergence, not the mean.")
+        return report(False, "", hint)
     return report(True, "zero when every unit's average activation is rho, and growing as it strays.", hint)
 
 
@@ -177,15 +209,17 @@ def check_box_max_activation(max_input):
     got, problem = call_student(max_input, W.copy())
     if problem:
         return report(False, "", f"{problem} {hint}")
-    got = np.asarray(got, dtype=np.float64)
+    got, problem = read_array(got, "The inputs")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
     if got.shape != W.shape:
         return report(False, "", f"return one input per hidden unit, shape {W.shape}, not {got.shape}.")
     if np.any(np.abs(got) > 1 + 1e-9):
         return report(False, "", f"every pixel must lie in [-1, 1], yours reach {np.abs(got).max():.3g}; {hint}")
-    if np.allclose(got, W / np.linalg.norm(W, axis=1, keepdims=True)):
+    if close(got, W / np.linalg.norm(W, axis=1, keepdims=True)):
         return report(False, "", f"these are the answers for the sphere ||x|| <= 1; the box lets every pixel go "
                                  f"further. {hint}")
-    passed = np.allclose(np.sum(W * got, axis=1), np.abs(W).sum(axis=1), rtol=1e-9, atol=1e-9)
+    passed = close(np.sum(W * got, axis=1), np.abs(W).sum(axis=1), rtol=1e-6, atol=1e-9)
     return report(passed, "each unit's activation reaches sum_j |W_ij|, the largest the box allows.", hint)
 
 
@@ -199,5 +233,64 @@ def check_keras_l1_factor(answer, lam, batch_size):
     )
     if unanswered(answer):
         return report(False, "", hint)
-    passed = np.isclose(float(answer), lam / batch_size, rtol=1e-9, atol=0.0)
-    return report(passed, "the per-example penalty divided by the batch size.", hint)
+    factor, problem = read_number(answer, "The factor")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    if close(factor, lam / batch_size, atol=0.0):
+        return report(True, "the per-example penalty divided by the batch size.", hint)
+    if close(factor, lam, atol=0.0):
+        return report(False, "", "with that factor Keras penalizes the sum over the batch; the exercise asks for "
+                                 "the mean over the batch.")
+    if close(factor, lam * batch_size, atol=0.0):
+        return report(False, "", "going from a sum over the batch to a mean divides; it does not multiply.")
+    return report(False, "", hint)
+
+
+# Exercise checks added for the teaching review
+
+
+def _kl_sum(rho, rho_hat):
+    return float(np.sum(rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))))
+
+
+def check_kl_penalty_gradient(kl_gradient):
+    """Exercise: ``kl_gradient(rho, rho_hat)`` returns the gradient of the sparsity penalty
+    sum_j KL(rho || rho_hat_j) with respect to each average activation rho_hat_j: an array of
+    ``rho_hat``'s shape. Compared with central finite differences of the penalty."""
+    from .checking import numeric_gradient
+
+    hint = (
+        "differentiate the penalty one unit at a time: only unit j's two terms (the 'on' one and the 'off' one) "
+        "depend on rho_hat_j, and rho is a constant; the result has one entry per hidden unit."
+    )
+    if unanswered(kl_gradient):
+        return report(False, "", hint)
+    rng = np.random.default_rng(8)
+    for rho, rho_hat in ((0.05, rng.uniform(0.01, 0.6, 12)), (0.2, rng.uniform(0.05, 0.95, 5)), (0.1, np.full(4, 0.1))):
+        expected = numeric_gradient(lambda r, rho=rho: _kl_sum(rho, r), rho_hat.copy())
+        got, problem = call_student(kl_gradient, rho, rho_hat.copy())
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        try:
+            got = np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            return report(False, "", f"return an array of numbers, one per hidden unit; {hint}")
+        if got.shape != rho_hat.shape:
+            return report(False, "", f"return one derivative per hidden unit, shape {rho_hat.shape}, not {got.shape}.")
+        if not np.all(np.isfinite(got)):
+            return report(False, "", f"your gradient has nan or infinite entries for average activations in "
+                                     f"(0, 1); {hint}")
+        if np.allclose(got, expected, rtol=1e-5, atol=1e-7):
+            continue
+        if np.allclose(got, -expected, rtol=1e-5, atol=1e-7):
+            return report(False, "", "the sign is flipped: where rho_hat_j is above rho the penalty grows with "
+                                     "rho_hat_j, so its derivative there must be positive.")
+        if np.allclose(got * len(rho_hat), expected, rtol=1e-5) or np.allclose(got, expected * len(rho_hat), rtol=1e-5):
+            return report(False, "", "off by the number of units: each entry is the derivative of the sum with "
+                                     "respect to one unit's rho_hat_j, and only that unit's terms depend on it.")
+        if np.allclose(expected, 0.0, atol=1e-7):
+            return report(False, "", f"where every rho_hat_j equals rho the penalty is at its minimum, so its gradient "
+                                     f"must be zero there; {hint}")
+        return report(False, "", f"your gradient differs from finite differences of the penalty; {hint}")
+    return report(True, "it matches finite differences of sum_j KL(rho || rho_hat_j), and vanishes where "
+                        "rho_hat_j = rho.", hint)

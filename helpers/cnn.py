@@ -9,6 +9,7 @@ non-positive result) is refused with a ``ValueError`` that says why and what wou
 Arrays are channels-last, as in Keras: images ``(n, h, w, d)``, kernels ``(f, f, d, k)``.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -16,18 +17,23 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .checking import call_student, report, unanswered
+from .checking import call_student, close, read_array, read_number, read_numbers, report, unanswered
 from .live import LiveFigure
 
 # Output sizes ---------------------------------------------------------------------------------
 
 
 def _check_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"{name} must be a whole number, got {value!r}.")
     if value < low:
         raise ValueError(f"{name} must be at least {low}, got {value}.")
     return int(value)
+
+
+_SEARCH = 4096
+"""How far the advice for a size that does not fit looks on either side of each value: the
+advice takes the same few steps whatever the sizes (a filter of 10**8 included)."""
 
 
 def _nearest(values, target, n=3):
@@ -35,14 +41,32 @@ def _nearest(values, target, n=3):
     return sorted(sorted(values, key=lambda v: (abs(v - target), v))[:n])
 
 
+def _around(target, low, high):
+    """The whole numbers in [low, high] within ``_SEARCH`` of ``target`` (clamped into the range)."""
+    if high < low:
+        return range(0)
+    centre = min(max(target, low), high)
+    return range(max(low, centre - _SEARCH), min(high, centre + _SEARCH) + 1)
+
+
 def _fits(w, f, s, p):
     span = w - f + 2 * p
     return span >= 0 and span % s == 0
 
 
+def _ratio(numerator, denominator):
+    """numerator / denominator + 1 to 4 significant digits, for any size of whole numbers."""
+    from fractions import Fraction
+
+    value = Fraction(numerator, denominator) + 1
+    if abs(value) < 10**15:
+        return f"{float(value):.4g}"
+    return f"{value.numerator // value.denominator} and {value.numerator % value.denominator}/{value.denominator}"
+
+
 def _does_not_fit(w, f, s, p, pooling):
     """The ValueError for a convolution (or, with ``pooling``, a pooling window) that does not
-    fit: why, and the nearest strides, paddings and sizes that would."""
+    fit: why, and the nearest strides, paddings and sizes that would (found in constant time)."""
     span = w - f + 2 * p
     what, window = ("Pooling", "window") if pooling else ("Convolution", "filter")
     setting = f"w={w}, f={f}, s={s}" + ("" if pooling else f", p={p}")
@@ -52,17 +76,18 @@ def _does_not_fit(w, f, s, p, pooling):
     else:
         formula = (f"(w - f)/s + 1 = ({w} - {f})/{s} + 1" if pooling
                    else f"(w - f + 2p)/s + 1 = ({w} - {f} + 2*{p})/{s} + 1")
-        why = f"{formula} = {span / s + 1:.4g} is not a whole number"
+        why = f"{formula} = {_ratio(span, s)} is not a whole number"
     advice = []
-    strides = [t for t in range(1, max(span, 1) + 1) if _fits(w, f, t, p)]
+    strides = [t for t in _around(s, 1, max(span, 1)) if _fits(w, f, t, p)]
     if strides:
         advice.append(f"with {f'f={f}' if pooling else f'p={p}'}, strides that fit: " + ", ".join(
             f"s={t} (output {span // t + 1})" for t in _nearest(strides, s)))
-    paddings = [] if pooling else [q for q in range(0, f + 1) if _fits(w, f, s, q)]
+    lowest = max(0, -(-(f - w) // 2))  # the least padding that lets the filter fit
+    paddings = [] if pooling else [q for q in _around(p, lowest, max(f, lowest)) if _fits(w, f, s, q)]
     if paddings:
         advice.append(f"with s={s}, paddings that fit: " + ", ".join(
             f"p={q} (output {(w - f + 2 * q) // s + 1})" for q in _nearest(paddings, p)))
-    sizes = [g for g in range(1, w + 2 * p + 1) if _fits(w, g, s, p)]
+    sizes = [g for g in _around(f, 1, w + 2 * p) if _fits(w, g, s, p)]
     if sizes:
         advice.append(f"with s={s}{'' if pooling else f' and p={p}'}, {window} sizes that fit: " + ", ".join(
             f"f={g} (output {(w - g + 2 * p) // s + 1})" for g in _nearest(sizes, f)))
@@ -120,20 +145,33 @@ def same_padding(w, f, s=1):
 # Parameters -----------------------------------------------------------------------------------
 
 
+def _check_bias(bias):
+    if not isinstance(bias, (bool, np.bool_)):
+        raise ValueError(f"bias must be True or False, got {bias!r}.")
+    return int(bool(bias))
+
+
 def conv_parameters(f, d_in, n_filters, bias=True):
-    """Parameters of a convolution with sharing: ``(f*f*d_in + 1) * n_filters``."""
-    return (f * f * d_in + int(bias)) * n_filters
+    """Parameters of a convolution with sharing: ``(f*f*d_in + 1) * n_filters``.
+
+    Every argument is a whole number of at least 1 (``bias`` True or False); the count is a Python
+    integer, exact however large."""
+    f, d_in = _check_int("filter size f", f, 1), _check_int("input depth d_in", d_in, 1)
+    n_filters = _check_int("number of filters", n_filters, 1)
+    return (f * f * d_in + _check_bias(bias)) * n_filters
 
 
 def locally_connected_parameters(w_out, h_out, f, d_in, n_filters, bias=True):
     """Parameters without sharing (a locally connected layer): every one of the
     ``w_out * h_out * n_filters`` output neurons has its own ``f*f*d_in`` weights and bias."""
-    return w_out * h_out * n_filters * (f * f * d_in + int(bias))
+    w_out, h_out = _check_int("output width w_out", w_out, 1), _check_int("output height h_out", h_out, 1)
+    return w_out * h_out * conv_parameters(f, d_in, n_filters, bias)
 
 
 def dense_parameters(n_in, n_out, bias=True):
     """Parameters of a fully connected layer: ``(n_in + 1) * n_out``."""
-    return (n_in + int(bias)) * n_out
+    n_in, n_out = _check_int("number of inputs n_in", n_in, 1), _check_int("number of units n_out", n_out, 1)
+    return (n_in + _check_bias(bias)) * n_out
 
 
 # Layers and volume tables ---------------------------------------------------------------------
@@ -206,6 +244,18 @@ def pattern(n_conv, m_blocks, k_fc, filters, fc_units, n_classes, f=3, pooling=T
 
 _LINE = re.compile(r"^\s*(conv|relu|maxpool|avgpool|pool|fc)\b(.*)$", re.IGNORECASE)
 
+_OPTIONS = {"conv": ("k", "f", "s", "p"), "maxpool": ("f", "s"), "avgpool": ("f", "s"), "fc": ("k",), "relu": ()}
+"""The options each kind of layer takes; a bare number is its ``k`` (conv and fc only)."""
+
+LIMITS = {"k": (1, 100_000), "f": (1, 1_000), "s": (1, 1_000), "p": (0, 1_000)}
+"""The range of each option the designer accepts: filters or units ``k``, filter or window size ``f``,
+stride ``s``, padding ``p``."""
+
+MAX_LAYERS = 200
+
+_EXAMPLES = "write e.g. 'conv 32 f=3 s=1 p=1', 'relu', 'maxpool f=2 s=2' or 'fc 10'"
+_MEANING = {"k": "number of filters (or units)", "f": "filter size", "s": "stride", "p": "padding"}
+
 
 def parse_layers(text):
     """Layers from text, one per line (or separated by ';'), e.g.::
@@ -215,46 +265,60 @@ def parse_layers(text):
         maxpool f=2 s=2
         fc 10
 
-    Blank lines and ``#`` comments are skipped. Raises ``ValueError`` naming the line.
+    Blank lines and ``#`` comments are skipped; ``pool`` means ``maxpool``. Strict: every token
+    must be one the layer takes (conv: a count or k, f, s, p; maxpool and avgpool: f, s; fc: a
+    count or k; relu: nothing), each given once, each value a whole number in ``LIMITS``.
+    Raises ``ValueError`` naming the line and saying what to write instead.
     """
+    if not isinstance(text, str):
+        raise ValueError(f"The layers are text, one layer per line; got {type(text).__name__}.")
     layers = []
-    lines = [part for line in str(text).splitlines() for part in line.split(";")]
+    lines = [part for line in text.splitlines() for part in line.split(";")]
     for number, raw in enumerate(lines, start=1):
         line = raw.split("#")[0].strip()
         if not line:
             continue
+        where = f"Line {number} ({line[:60]!r})"
         match = _LINE.match(line)
         if not match:
-            raise ValueError(f"Line {number} ({line!r}): start with conv, relu, maxpool, avgpool or fc.")
+            raise ValueError(f"{where}: start with conv, relu, maxpool, avgpool or fc; {_EXAMPLES}.")
         kind = match.group(1).lower()
         kind = "maxpool" if kind == "pool" else kind
-        options, count = {}, None
+        allowed = _OPTIONS[kind]
+        options = {}
         for token in match.group(2).split():
-            key, _, value = token.partition("=")
-            try:
-                if value:
-                    options[key.lower()] = int(value)
-                elif count is None:
-                    count = int(key)
-                else:
-                    raise ValueError
-            except ValueError:
-                raise ValueError(
-                    f"Line {number} ({line!r}): write e.g. 'conv 32 f=3 s=1 p=1', 'maxpool f=2 s=2' or 'fc 10'."
-                ) from None
-        unknown = set(options) - {"f", "s", "p", "k"}
-        if unknown:
-            raise ValueError(f"Line {number} ({line!r}): unknown option {sorted(unknown)}; use f, s, p (and k).")
-        k = options.get("k", count)
-        if kind in ("conv", "fc") and k is None:
-            raise ValueError(f"Line {number} ({line!r}): say how many {'filters' if kind == 'conv' else 'units'}, "
-                             f"e.g. '{kind} 32'.")
+            key, equals, value = token.partition("=")
+            key = key.lower()
+            if not equals:
+                key, value = "k", token
+                if "k" not in allowed:
+                    raise ValueError(f"{where}: {kind} takes no count ({token!r}); "
+                                     + (f"write e.g. '{kind} f={token} s={token}'." if kind != "relu" and
+                                        token.isdigit() else f"{_EXAMPLES}."))
+                if "k" in options:
+                    raise ValueError(f"{where}: one count only, {token!r} is a second one; {_EXAMPLES}.")
+            elif key not in allowed:
+                takes = ", ".join(allowed) if allowed else "no options"
+                raise ValueError(f"{where}: unknown option {key!r} for {kind}, which takes {takes}; {_EXAMPLES}.")
+            elif key in options:
+                raise ValueError(f"{where}: {key} is given twice; give each option once.")
+            if not re.fullmatch(r"[0-9]+", value):
+                raise ValueError(f"{where}: the {_MEANING[key]} must be a whole number, not {value!r}; {_EXAMPLES}.")
+            low, high = LIMITS[key]
+            if len(value.lstrip("0")) > len(str(high)) or not low <= int(value) <= high:
+                raise ValueError(f"{where}: the {_MEANING[key]} must lie between {low} and {high:,}, "
+                                 f"got {value[:20]}{'...' if len(value) > 20 else ''}.")
+            options[key] = int(value)
+        if kind in ("conv", "fc") and "k" not in options:
+            raise ValueError(f"{where}: say how many {'filters' if kind == 'conv' else 'units'}, e.g. '{kind} 32'.")
+        if len(layers) == MAX_LAYERS:
+            raise ValueError(f"{where}: at most {MAX_LAYERS} layers.")
         if kind == "conv":
-            layers.append(conv(k, f=options.get("f", 3), s=options.get("s", 1), p=options.get("p", 0)))
+            layers.append(conv(options["k"], f=options.get("f", 3), s=options.get("s", 1), p=options.get("p", 0)))
         elif kind in ("maxpool", "avgpool"):
             layers.append(pool(options.get("f", 2), options.get("s", options.get("f", 2)), kind=kind[:3]))
         elif kind == "fc":
-            layers.append(fc(k))
+            layers.append(fc(options["k"]))
         else:
             layers.append(relu())
     return layers
@@ -310,7 +374,7 @@ def volume_table(input_shape, layers, strict=True):
                              error=str(err)))
             shape = None
             continue
-        rows.append(dict(layer=str(layer), shape=shape, neurons=int(np.prod(shape)), params=params,
+        rows.append(dict(layer=str(layer), shape=shape, neurons=math.prod(shape), params=params,
                          params_unshared=unshared, error=None))
     return rows
 
@@ -427,6 +491,7 @@ def architecture_view(size, depth, layers_text):
 
     from . import cnn
 
+    size, depth = _check_int("input size", size, 1), _check_int("input depth", depth, 1)
     try:
         layers = cnn.parse_layers(layers_text)
         rows = cnn.volume_table((size, size, depth), layers, strict=False)
@@ -441,7 +506,7 @@ def architecture_view(size, depth, layers_text):
     for ax, key, title in ((axes[0], "neurons", "neurons (output volume)"), (axes[1], "params", "parameters")):
         values = [0 if b else row[key] for row, b in zip(rows, bad)]
         colours = ["tab:red" if b else "tab:blue" for b in bad]
-        ax.barh(range(len(rows)), [max(v, 0.5) for v in values], color=colours)
+        ax.barh(range(len(rows)), [max(float(v), 0.5) for v in values], color=colours)
         ax.set_xscale("log")
         ax.set_title(title)
         for i, (v, b) in enumerate(zip(values, bad)):
@@ -462,11 +527,26 @@ def architecture_view(size, depth, layers_text):
     return fig, verdict + table
 
 
+SIZE_RANGE = (4, 256)
+"""The input sizes the designer's slider offers."""
+
+
 def architecture_designer(layers_text, size=32, depth=3):
-    """An input-size slider, a depth choice and an editable list of layers over ``architecture_view``."""
+    """An input-size slider, a depth choice and an editable list of layers over ``architecture_view``.
+
+    ``size`` must lie in ``SIZE_RANGE`` (the slider's range) and ``depth`` be 1 or 3; for other
+    inputs call ``architecture_view(size, depth, layers_text)`` directly."""
+    if not isinstance(layers_text, str):
+        raise ValueError(f"layers_text is the layers as text, one per line, got {type(layers_text).__name__}.")
+    low, high = SIZE_RANGE
+    if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)) or not low <= size <= high:
+        raise ValueError(f"size must be a whole number from {low} to {high} (the slider's range), got {size!r}; "
+                         f"for another input size call cnn.architecture_view(size, depth, layers_text).")
+    if isinstance(depth, (bool, np.bool_)) or depth not in (1, 3):
+        raise ValueError(f"depth must be 1 (grey) or 3 (colour), got {depth!r}.")
     controls = {
-        "size": W.IntSlider(description="input size", min=4, max=256, value=size, continuous_update=False),
-        "depth": W.Dropdown(description="depth", options=[1, 3], value=depth, layout=W.Layout(width="140px")),
+        "size": W.IntSlider(description="input size", min=low, max=high, value=int(size), continuous_update=False),
+        "depth": W.Dropdown(description="depth", options=[1, 3], value=int(depth), layout=W.Layout(width="140px")),
         "layers_text": W.Textarea(description="layers", value=layers_text, continuous_update=False,
                                   layout=W.Layout(width="300px", height="180px")),
     }
@@ -476,61 +556,96 @@ def architecture_designer(layers_text, size=32, depth=3):
 # Exercise checks --------------------------------------------------------------------------------
 
 
+def _conv_side(w, f, s, p):
+    """(w - f + 2p) // s + 1 (the positions that fit), or None for a filter larger than the padded input."""
+    span = w - f + 2 * p
+    return None if span < 0 else span // s + 1
+
+
 def check_conv_volume(answer, input_shape, f, s, p, n_filters):
     """Exercise: the output volume ``(height, width, depth)`` of a convolution with ``n_filters``
     filters of size ``f``, stride ``s`` and padding ``p`` on an ``input_shape = (h, w, d)`` volume."""
-    hint = "width and height are (w - f + 2p)/s + 1 each; what sets the depth of the output?"
+    hint = ("the width and the height each follow from the input's size, the filter size, the padding and the "
+            "stride (the lecture's output-size formula); what sets the depth of the output?")
     if unanswered(answer):
         return report(False, "", hint)
-    h, w, _ = input_shape
-    expected = ((h - f + 2 * p) // s + 1, (w - f + 2 * p) // s + 1, n_filters)
-    try:
-        got = tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
-        return report(False, "", f"answer with three whole numbers (height, width, depth). {hint}")
-    if len(got) != 3:
-        return report(False, "", f"answer with three numbers (height, width, depth), not {len(got)}. {hint}")
-    if got[:2] == expected[:2] and got[2] != expected[2]:
-        return report(False, "", "the width and height are right; the depth is not the input's depth.")
-    passed = got == expected
-    return report(passed, f"{'x'.join(map(str, got))}: one {got[0]}x{got[1]} map per filter.", hint)
+    got, problem = read_numbers(answer, 3, "The output volume", whole=True, names="(height, width, depth)")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    h, w, d = input_shape
+    expected = (_conv_side(h, f, s, p), _conv_side(w, f, s, p), n_filters)
+    if got == expected:
+        return report(True, f"{'x'.join(map(str, got))}: one {got[0]}x{got[1]} map per filter.", hint)
+    if got[:2] == expected[:2]:
+        return report(False, "", "the width and height are right; the depth is not the input's depth."
+                      if got[2] == d else "the width and height are right; what sets the depth of the output?")
+    side_hints = []
+    for name, got_side, size in (("height", got[0], h), ("width", got[1], w)):
+        if got_side == _conv_side(size, f, s, p):
+            continue
+        if got_side == _conv_side(size, f, s, 0):
+            side_hints.append(f"the {name} leaves out the padding")
+        elif got_side == _conv_side(size, f, 1, p):
+            side_hints.append(f"the {name} leaves out the stride")
+        elif got_side == _conv_side(size, f, s, p // 2 if p else p) or got_side == _conv_side(size + p, f, s, 0):
+            side_hints.append(f"the {name} pads one side only")
+    if side_hints:
+        return report(False, "", "; ".join(side_hints) + ".")
+    if got[2] == expected[2]:
+        return report(False, "", "the depth is right; the width and height are not. " + hint)
+    return report(False, "", hint)
 
 
 def check_shared_and_unshared_parameters(answer, input_shape, f, s, p, n_filters):
     """Exercise: ``(with sharing, without sharing)``, the parameters of that convolution and of a
     locally connected layer with the same output volume (each neuron its own weights and bias)."""
-    hint = ("with sharing, each filter has f*f*d weights and one bias; without, every neuron of the output "
-            "volume has its own f*f*d weights and bias.")
+    hint = ("with sharing, every depth slice of the output uses one filter (its weights over the input's whole "
+            "depth, and a bias); without, every neuron of the output volume has a filter of its own.")
     if unanswered(answer):
         return report(False, "", hint)
+    got, problem = read_numbers(answer, 2, "The answer", whole=True, names="(with sharing, without sharing)")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
     h, w, d = input_shape
     h_out, w_out = (h - f + 2 * p) // s + 1, (w - f + 2 * p) // s + 1
     expected = ((f * f * d + 1) * n_filters, h_out * w_out * n_filters * (f * f * d + 1))
-    try:
-        got = tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
-        return report(False, "", f"answer with two whole numbers, (with sharing, without sharing). {hint}")
-    if len(got) != 2:
-        return report(False, "", f"answer with two numbers, (with sharing, without sharing). {hint}")
-    if got[0] == expected[0] and got[1] != expected[1]:
+    if got == expected:
+        return report(True, f"sharing saves a factor of {expected[1] // expected[0]:,d} = {h_out}x{w_out} "
+                            f"positions.", hint)
+    if got == expected[::-1]:
+        return report(False, "", "the two numbers are swapped: with sharing comes first.")
+    if got[0] == expected[0]:
         return report(False, "", "the count with sharing is right; now give every output neuron its own filter.")
-    if got[1] == expected[1] and got[0] != expected[0]:
+    if got[1] == expected[1]:
         return report(False, "", "the count without sharing is right; with sharing, count one filter per depth "
                                  "slice, bias included.")
-    passed = got == expected
-    return report(passed, f"sharing saves a factor of {expected[1] // expected[0]:,d} = {h_out}x{w_out} positions.",
-                  hint)
+    if got == (f * f * d * n_filters, h_out * w_out * n_filters * f * f * d):
+        return report(False, "", "every filter (shared or not) also has a bias.")
+    if got[0] == f * f * n_filters + n_filters:
+        return report(False, "", "a filter spans the input's whole depth, not one slice of it.")
+    return report(False, "", hint)
 
 
 def check_receptive_field(answer, n_layers, f):
     """Exercise: the side of the input region that one neuron sees after ``n_layers`` stacked
     ``f`` x ``f`` convolutions with stride 1."""
-    hint = "each stride-1 layer widens the region by f - 1 pixels: start from one pixel and add."
+    hint = ("start from the one pixel a neuron of the last layer sits on, and go back layer by layer: by how many "
+            "pixels does one stride-1 f x f layer widen the region, f or f - 1?")
     if unanswered(answer):
         return report(False, "", hint)
-    passed = float(answer) == 1 + n_layers * (f - 1)
-    return report(passed, f"{n_layers} layers of {f}x{f} see as far as one {int(answer)}x{int(answer)} filter, "
-                          f"with fewer parameters and more nonlinearities.", hint)
+    side, problem = read_number(answer, "The side of the region", whole=True)
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    expected = 1 + n_layers * (f - 1)
+    if side == expected:
+        return report(True, f"{n_layers} layers of {f}x{f} see as far as one {expected}x{expected} filter, "
+                            f"with fewer parameters and more nonlinearities.", hint)
+    if side == n_layers * f:
+        return report(False, "", "neighbouring positions of a layer share most of their window: the layers' "
+                                 "sizes do not simply add up.")
+    if side == n_layers * (f - 1):
+        return report(False, "", "almost: the region starts from one pixel, not zero.")
+    return report(False, "", hint)
 
 
 def check_max_pool(max_pool):
@@ -549,10 +664,112 @@ def check_max_pool(max_pool):
         got, problem = call_student(max_pool, x.copy(), f, s)
         if problem:
             return report(False, "", f"{problem} {hint}")
-        got = np.asarray(got, dtype=np.float64)
+        got, problem = read_array(got, "The pooled volume")
+        if problem:
+            return report(False, "", f"{problem} {hint}")
         if got.shape != expected.shape:
-            return report(False, "", f"for x of shape {x.shape}, f={f}, s={s} the result has shape {expected.shape}, "
-                                     f"yours {got.shape}. {hint}")
-        if not np.allclose(got, expected):
+            if got.ndim == 3 and got.shape[:2] == expected.shape[:2]:
+                return report(False, "", f"for x of shape {x.shape} yours has shape {got.shape}: the height and "
+                                         f"width are right; pooling keeps every depth slice. {hint}")
+            return report(False, "", f"for x of shape {x.shape}, f={f}, s={s} yours has shape {got.shape}: count the "
+                                     f"window positions along each side, and keep every depth slice. {hint}")
+        if close(got, cnn.pool2d(x[None], f, s, kind="avg")[0]):
+            return report(False, "", "that is average pooling: take the largest value of each window.")
+        if not close(got, expected):
             return report(False, "", hint)
     return report(True, "each depth slice is pooled on its own, window by window.", hint)
+
+
+# Exercise checks added for the teaching review -------------------------------------------------
+
+
+def max_pool_backward(x, f, s, dout):
+    """The gradient of ``sum(pool2d(x, f, s) * dout)`` with respect to one volume ``x`` (h, w, d):
+    each window's gradient goes to the position of its maximum, added up where windows overlap."""
+    dx = np.zeros_like(x, dtype=np.float64)
+    h_out, w_out = dout.shape[:2]
+    for i in range(h_out):
+        for j in range(w_out):
+            window = x[i * s : i * s + f, j * s : j * s + f]
+            for c in range(x.shape[2]):
+                a, b = np.unravel_index(np.argmax(window[:, :, c]), window.shape[:2])
+                dx[i * s + a, j * s + b, c] += dout[i, j, c]
+    return dx
+
+
+def check_max_pool_backward(max_pool_backward):
+    """Exercise: ``max_pool_backward(x, f, s, dout)`` returns dL/dx for L = sum(max_pool(x) * dout),
+    compared with central finite differences of that L, on non-overlapping and overlapping windows."""
+    from .checking import numeric_gradient
+
+    hint = ("In the forward pass only one value of each window reaches the output; the upstream gradient "
+            "dout[i, j, c] belongs to that value alone, and every other input of the window gets nothing from it.")
+    if unanswered(max_pool_backward):
+        return report(False, "", hint)
+    rng = np.random.default_rng(11)
+    for (h, w, d), f, s in (((4, 4, 1), 2, 2), ((6, 6, 2), 2, 2), ((7, 7, 3), 3, 2), ((5, 6, 2), 2, 1)):
+        x = rng.normal(size=(h, w, d))
+        dout = rng.normal(size=pool2d(x[None], f, s)[0].shape)
+        def loss(v, f=f, s=s, dout=dout):
+            return float(np.sum(pool2d(v[None], f, s)[0] * dout))
+
+        expected = numeric_gradient(loss, x.copy(), eps=1e-6)
+        got, problem = call_student(max_pool_backward, x.copy(), f, s, dout.copy())
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        got, problem = read_array(got, "The gradient dx")
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        if got.shape != x.shape:
+            return report(False, "", f"for x of shape {x.shape} yours has shape {got.shape}: the gradient with "
+                                     f"respect to x has the shape of x. {hint}")
+        if close(got, expected):
+            continue
+        spread = np.zeros_like(x)
+        for i in range(dout.shape[0]):
+            for j in range(dout.shape[1]):
+                spread[i * s : i * s + f, j * s : j * s + f] += dout[i, j] / (f * f)
+        if close(got, spread):
+            return report(False, "", "that spreads each gradient evenly over its window, which is the backward "
+                                     "pass of average pooling. " + hint)
+        if f > s:
+            return report(False, "", f"right where the windows do not overlap, wrong with f={f}, s={s}: a value "
+                                     "can be the maximum of several windows, and then it receives the gradient of "
+                                     "each of them. Do you overwrite where you should add?")
+        return report(False, "", f"for x of shape {x.shape}, f={f}, s={s} yours differs from finite differences "
+                                 f"(largest gap {np.max(np.abs(got - expected)):.3g}). {hint}")
+    return report(True, "every window's gradient goes to its maximum, and overlapping windows add up; it agrees "
+                        "with finite differences.", hint)
+
+
+def training_progress(epochs, every=1.0):
+    """A small Keras callback: one line, rewritten in place, with epoch, loss, elapsed time and an
+    estimate of the time left; the line is wiped at the end so that the cell prints its own summary."""
+    import sys
+    import time
+
+    import keras
+
+    class _Progress(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start, self.shown, self.width = time.perf_counter(), 0.0, 0
+
+        def _show(self, text):
+            sys.stdout.write("\r" + text.ljust(self.width))
+            sys.stdout.flush()
+            self.width = len(text)
+
+        def on_epoch_end(self, epoch, logs=None):
+            elapsed = time.perf_counter() - self.start
+            if elapsed - self.shown < every and epoch + 1 < epochs:
+                return
+            self.shown = elapsed
+            left = elapsed / (epoch + 1) * (epochs - epoch - 1)
+            self._show(f"epoch {epoch + 1}/{epochs}, loss {(logs or {}).get('loss', float('nan')):.4f}, "
+                       f"{elapsed:.0f} s elapsed, about {left:.0f} s left")
+
+        def on_train_end(self, logs=None):
+            sys.stdout.write("\r" + " " * self.width + "\r")
+            sys.stdout.flush()
+
+    return _Progress()

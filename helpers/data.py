@@ -12,7 +12,6 @@ the SHA-256 of every array's bytes against the official MNIST before use.
 
 import hashlib
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -63,13 +62,43 @@ def _fix_advice(path):
     )
 
 
+def readable_file(path):
+    """Raise the right error, naming ``path`` and the fix, unless it is a file this process can read.
+
+    ``FileNotFoundError`` when nothing is there, ``IsADirectoryError`` for a folder,
+    ``PermissionError`` when it cannot be read; other things (a device, a socket) get an ``OSError``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} does not exist. Check the path (and the folder it is in), or leave path=None to let "
+            f"load_mnist find {MNIST_FILENAME} (or download it)."
+        )
+    if path.is_dir():
+        inside = path / MNIST_FILENAME
+        raise IsADirectoryError(
+            f"{path} is a folder, not a file: give the path of the file itself"
+            + (f", {inside}." if inside.is_file() else f" (the folder holds no {MNIST_FILENAME}).")
+        )
+    if not path.is_file():
+        raise OSError(f"{path} is not a regular file: give the path of a copy of {MNIST_FILENAME}.")
+    if not os.access(path, os.R_OK):
+        raise PermissionError(
+            f"{path} exists but cannot be read (permission denied). Make it readable (e.g. chmod u+r {path}), "
+            f"or copy {MNIST_FILENAME} to a folder of yours and point COURSE_DATA_DIR at that folder."
+        )
+    return path
+
+
 def read_verified_npz(path, expected_sha256):
     """Read the arrays named in ``expected_sha256`` from an .npz file and verify each one.
 
-    Returns a dict of arrays. Raises ``DataFileError`` naming the file and the fix when the
-    file is not a readable .npz, lacks a key, or an array's SHA-256 differs.
+    Returns a dict of arrays. A path that is missing, a folder or unreadable gets the matching
+    ``OSError`` from ``readable_file``; a file that is damaged (not a readable .npz) or holds
+    other data (a key missing, an array's SHA-256 different) gets a ``DataFileError``; each names
+    the file and the fix.
     """
-    path = Path(path)
+    path = readable_file(path)
     try:
         with np.load(path, allow_pickle=False) as npz:
             missing = sorted(set(expected_sha256) - set(npz.files))
@@ -81,6 +110,8 @@ def read_verified_npz(path, expected_sha256):
             arrays = {key: npz[key] for key in expected_sha256}
     except DataFileError:
         raise
+    except PermissionError as err:
+        raise PermissionError(f"{path} cannot be read ({err}): make it readable, or use another copy.") from err
     except Exception as err:  # zip, zlib and header errors alike: the file is damaged
         raise DataFileError(
             f"{path} is not a readable .npz file (truncated or corrupt, perhaps an interrupted "
@@ -105,8 +136,14 @@ def download_mnist(target_dir=None):
     import keras
 
     target_dir = Path(target_dir or config.DATA_DIR)
-    target_dir.mkdir(parents=True, exist_ok=True)
+    if target_dir.exists() and not target_dir.is_dir():
+        raise NotADirectoryError(f"{target_dir} is a file, not a folder, so {MNIST_FILENAME} cannot be downloaded "
+                                 f"into it: move that file away, then run again.")
     target = target_dir / MNIST_FILENAME
+    if target.exists() and not target.is_file():
+        raise IsADirectoryError(f"{target} is a folder, not a file, so the download cannot be saved under that "
+                                f"name: remove or rename that folder, then run again.")
+    target_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target_dir, prefix=".download-") as tmp:
         try:
             fetched = keras.utils.get_file(
@@ -131,16 +168,49 @@ def download_mnist(target_dir=None):
                 f"The file downloaded from {MNIST_URL} is not the official MNIST ({err}); it was "
                 f"discarded. Run again later, or copy a good {MNIST_FILENAME} to {target}."
             ) from err
-        shutil.move(fetched, target)
+        os.replace(fetched, target)  # a file onto a file name, never into a folder
     return target
 
 
+def _course_data_dir_file():
+    """``mnist.npz`` in the folder ``COURSE_DATA_DIR`` names, or None when the variable is unset.
+
+    Set, it must name a folder that holds the file: anything else is an error that names the variable."""
+    folder = config.course_data_dir()
+    if folder is None:
+        return None
+    setting = f"COURSE_DATA_DIR is set to {os.environ.get('COURSE_DATA_DIR', '').strip()!r} ({folder})"
+    others = f"{config.DATA_DIR} and {keras_cache_dir()}"
+    if not folder.exists():
+        raise FileNotFoundError(f"{setting}, which does not exist. Set it to the folder that holds {MNIST_FILENAME}, "
+                                f"or unset it to look in {others} (and download there if need be).")
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{setting}, which is a file, not a folder. Set COURSE_DATA_DIR to the folder that "
+                                 f"holds {MNIST_FILENAME}, or unset it to look in {others}.")
+    candidate = folder / MNIST_FILENAME
+    if not candidate.exists():
+        raise FileNotFoundError(f"{setting}, but that folder holds no {MNIST_FILENAME}. Copy {MNIST_FILENAME} into "
+                                f"it, or unset COURSE_DATA_DIR to look in {others} (and download there if need be).")
+    try:
+        return readable_file(candidate)
+    except OSError as err:
+        raise type(err)(f"{err} (It was found through COURSE_DATA_DIR.)") from None
+
+
 def find_mnist(download=True):
-    """Path of the first ``mnist.npz`` on the search path, downloading it if there is none."""
+    """Path of the first ``mnist.npz`` on the search path, downloading it if there is none.
+
+    A ``COURSE_DATA_DIR`` that is set must hold the file (see ``_course_data_dir_file``); a
+    folder named ``mnist.npz`` where the file should be is an error that says so."""
+    override = _course_data_dir_file()
+    if override is not None:
+        return override
     for folder in mnist_search_dirs():
         candidate = folder / MNIST_FILENAME
         if candidate.is_file():
-            return candidate
+            return readable_file(candidate)
+        if candidate.exists():
+            readable_file(candidate)  # a folder or something else where the file should be: say so
     if not download:
         searched = ", ".join(str(d) for d in mnist_search_dirs())
         raise FileNotFoundError(f"No {MNIST_FILENAME} in {searched}.")
@@ -157,12 +227,26 @@ def one_hot(labels, n_classes=10):
     return np.eye(n_classes, dtype=np.float32)[labels]
 
 
+def _whole(name, value, least, none=False):
+    """``value`` as an int if it is a whole number >= ``least`` (or None where ``none``), else a
+    ValueError that names the argument."""
+    if value is None and none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        kind = "a whole number" + (" or None" if none else "")
+        raise ValueError(f"{name} must be {kind}, got {value!r} ({type(value).__name__}).")
+    if value < least:
+        raise ValueError(f"{name} must be at least {least}, got {value}.")
+    return int(value)
+
+
 def subset(x, y, n, seed=0):
     """A random subset of ``n`` examples (same draw for the same seed), in the original order."""
+    n = _whole("n (the number of examples)", n, 1, none=True)
+    if not isinstance(seed, np.random.Generator):
+        seed = _whole("seed", seed, 0)
     if n is None or n >= len(x):
         return x, y
-    if n <= 0:
-        raise ValueError(f"A subset needs at least one example, got n={n}.")
     keep = np.sort(np.random.default_rng(seed).choice(len(x), size=n, replace=False))
     return x[keep], y[keep]
 
@@ -176,6 +260,13 @@ def load_mnist(*, n_train=None, n_test=None, flatten=False, binarize=False, one_
     ``one_hot_labels=True``. ``n_train``/``n_test`` take a random subset (fixed by ``seed``).
     ``path`` reads a given file instead of searching; it is verified all the same.
     """
+    n_train, n_test = _whole("n_train", n_train, 1, none=True), _whole("n_test", n_test, 1, none=True)
+    seed = _whole("seed", seed, 0)
+    for name, value in (("flatten", flatten), ("binarize", binarize), ("one_hot_labels", one_hot_labels)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False, got {value!r}.")
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be the path of {MNIST_FILENAME} (a str or Path) or None, got {path!r}.")
     path = Path(path) if path is not None else find_mnist()
     arrays = read_verified_npz(path, MNIST_ARRAY_SHA256)
     splits = []

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import plots
-from .checking import numeric_gradient, report, unanswered
+from .checking import call_student, close, numeric_gradient, read_array, read_number, report, unanswered
 from .live import LiveFigure, choice_slider
 
 
@@ -30,6 +30,10 @@ def playground_view(train, X, y, hidden_units, learning_rate, lam, epochs):
 
 def playground(train, X, y):
     """Sliders for hidden units, learning rate, lambda and epochs over ``playground_view``."""
+    if not callable(train):
+        raise ValueError("train must be a function train(X, y, hidden_units, learning_rate, lam, epochs).")
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"X and y must hold the same number of examples, at least one: got {len(X)} and {len(y)}.")
     controls = {
         "hidden_units": choice_slider("hidden units", [1, 2, 3, 5, 10, 20, 50, 100], 50),
         "learning_rate": choice_slider("learning rate α", [0.01, 0.03, 0.1, 0.3, 1.0], 0.3),
@@ -50,8 +54,9 @@ def check_tanh_output_delta(output_delta):
     1/2 ||tanh(z) - y||^2 with respect to its z. Checked against finite differences.
     """
     hint = (
-        "Apply the lecture's output-layer equation delta = -(y - a) * f'(z) with a = f(z) = tanh(z); "
-        "what is the derivative of tanh?"
+        "the delta is the derivative of each example's cost with respect to its pre-activations z, not its "
+        "output a = tanh(z): apply the lecture's output-layer equation with tanh as the activation, and ask "
+        "which factor the derivative of tanh contributes."
     )
     if unanswered(output_delta):
         return report(False, "", hint)
@@ -59,39 +64,74 @@ def check_tanh_output_delta(output_delta):
     Z = rng.normal(size=(5, 3))
     Y = rng.uniform(-1.0, 1.0, size=(5, 3))
     expected = numeric_gradient(lambda Z_: 0.5 * np.sum((np.tanh(Z_) - Y) ** 2), Z.copy())
-    try:
-        got = output_delta(Z.copy(), Y.copy())
-    except Exception as err:  # a student's function may fail in any way: say how
-        return report(False, "", f"Calling your function raised {type(err).__name__}: {err}. {hint}")
-    if unanswered(got):
-        return report(False, "", f"Your function returns {got!r}: make it return the deltas. {hint}")
-    got = np.asarray(got, dtype=np.float64)
+    got, problem = call_student(output_delta, Z.copy(), Y.copy())
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    got, problem = read_array(got, "The delta")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
     if got.shape != Z.shape:
         return report(False, "", f"The delta must have the shape of Z, {Z.shape}, not {got.shape}.")
-    passed = np.allclose(got, expected, atol=1e-6)
+    A = np.tanh(Z)
+    if close(got, A - Y) or close(got, Y - A):
+        return report(False, "", "that is the derivative with respect to the output a = tanh(z); the delta is with "
+                                 "respect to z, so the chain rule adds the slope of tanh at z.")
+    if close(got, -expected):
+        return report(False, "", "the sign is flipped: the delta points the way the cost grows as a = tanh(z) "
+                                 "moves away from y.")
+    if close(got, (A - Y) * (1 - Z**2)):
+        return report(False, "", "the slope of tanh at z is not 1 - z^2: write it in terms of tanh(z).")
+    if close(got, (A - Y) * (1 - A)) or close(got, (A - Y) * A * (1 - A)):
+        return report(False, "", "that is the slope of the sigmoid; the output layer here uses tanh.")
+    passed = close(got, expected, rtol=1e-5, atol=1e-6)
     return report(passed, "Your delta matches finite differences of the squared-error cost.", hint)
 
 
 def check_parameter_count(answer, layer_sizes):
     """Exercise: the number of weights and biases of a fully connected net with these layer sizes."""
     hint = (
-        "Between a layer of n units and the next of n' units there is a weight matrix W "
-        "of shape (n', n) and a bias vector of n' entries; the input layer has no biases."
+        "count layer by layer: how many weights connect two consecutive layers, and how many biases does "
+        "the receiving layer have? Then add up over every pair of layers."
     )
     if unanswered(answer):
         return report(False, "", hint)
-    expected = sum(n_in * n_out + n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
-    return report(float(answer) == expected, f"{'-'.join(map(str, layer_sizes))} has {int(answer):,} parameters.", hint)
+    count, problem = read_number(answer, "The number of parameters", whole=True)
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    sizes = [int(n) for n in layer_sizes]
+    weights = sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    biases = sum(sizes[1:])
+    expected = weights + biases
+    if count == expected:
+        return report(True, f"{'-'.join(map(str, sizes))} has {expected:,} parameters.", hint)
+    if count == weights:
+        return report(False, "", "you counted the weights; every unit after the input layer also has a bias.")
+    if count == weights + sum(sizes):
+        return report(False, "", "the input layer has no biases: it only holds the input.")
+    if count == weights + biases - sizes[-1] and len(sizes) > 2:
+        return report(False, "", "the output layer's units have biases too.")
+    if count < 0:
+        return report(False, "", f"a count cannot be negative. {hint}")
+    return report(False, "", hint)
 
 
 def check_weight_decay_factor(answer, learning_rate, lam):
     """Exercise: the factor that one gradient step with the ridge penalty multiplies W by
     before subtracting the data term (the lecture's 'weight decay')."""
-    hint = "Write W - alpha * (grad_data + lambda * W) and collect the terms in W."
+    hint = "Write the gradient step with the ridge penalty's gradient included, and collect the terms in W."
     if unanswered(answer):
         return report(False, "", hint)
-    passed = np.isclose(float(answer), 1.0 - learning_rate * lam, rtol=1e-9, atol=1e-12)
-    return report(passed, "Each step shrinks the weights by that factor, then follows the data gradient.", hint)
+    factor, problem = read_number(answer, "The factor")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    expected = 1.0 - learning_rate * lam
+    if close(factor, expected):
+        return report(True, "Each step shrinks the weights by that factor, then follows the data gradient.", hint)
+    if close(factor, 1.0 + learning_rate * lam):
+        return report(False, "", "a gradient step subtracts the gradient: the penalty shrinks W, it does not grow it.")
+    if close(factor, learning_rate * lam) or close(factor, lam):
+        return report(False, "", "that is only what the penalty takes away; the factor also counts the W that stays.")
+    return report(False, "", hint)
 
 
 def check_identical_hidden_units(answer):
@@ -103,5 +143,61 @@ def check_identical_hidden_units(answer):
     )
     if unanswered(answer):
         return report(False, "", hint)
-    passed = float(answer) == 1
+    count, problem = read_number(answer, "The number of distinct hidden units", whole=True)
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    passed = count == 1
     return report(passed, "Every hidden unit gets the same gradient, so they stay copies of one another.", hint)
+
+
+# Exercise checks added for the teaching review ----------------------------------------------------
+
+
+def check_relu_layer_backward(layer_backward):
+    """Exercise: the backward step of one ReLU layer A = relu(A_prev W^T + b) for the cost
+    J = sum(G * A): ``layer_backward(G, A_prev, W, b) -> (dW, db, dA_prev)``, each checked against
+    finite differences of J."""
+    hint = ("differentiate J through the layer one step at a time: first through the ReLU, then through "
+            "the matrix product; each gradient has the shape of the thing it is the gradient of.")
+    rng = np.random.default_rng(5)
+    while True:  # keep every pre-activation away from ReLU's kink, where finite differences fail
+        A_prev, W, b = rng.normal(size=(6, 4)), rng.normal(size=(3, 4)), rng.normal(size=3)
+        Z = A_prev @ W.T + b
+        if np.abs(Z).min() > 0.05:
+            break
+    G = rng.normal(size=(6, 3))
+
+    def cost(A_prev_, W_, b_):
+        return float(np.sum(G * np.maximum(A_prev_ @ W_.T + b_, 0.0)))
+
+    expected = (numeric_gradient(lambda W_: cost(A_prev, W_, b), W.copy()),
+                numeric_gradient(lambda b_: cost(A_prev, W, b_), b.copy()),
+                numeric_gradient(lambda A_: cost(A_, W, b), A_prev.copy()))
+    got, problem = call_student(layer_backward, G.copy(), A_prev.copy(), W.copy(), b.copy())
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        return report(False, "", "return three arrays, (dW, db, dA_prev), in that order.")
+    arrays = []
+    for value, name, reference in zip(got, ("dW", "db", "dA_prev"), expected):
+        array, problem = read_array(value, name)
+        if problem:
+            return report(False, "", problem)
+        if array.shape != reference.shape:
+            if array.T.shape == reference.shape:
+                return report(False, "", f"{name} is transposed: it must have the shape of what it is the gradient "
+                                         f"of, {reference.shape}.")
+            return report(False, "", f"{name} must have shape {reference.shape}, not {array.shape}.")
+        arrays.append(array)
+    names = ("dW", "db", "dA_prev")
+    unmasked = (G.T @ A_prev, G.sum(axis=0), G @ W)
+    for name, array, reference, plain in zip(names, arrays, expected, unmasked):
+        if close(array, reference, rtol=1e-5, atol=1e-6):
+            continue
+        if close(array, plain, rtol=1e-5, atol=1e-6):
+            return report(False, "", f"{name} ignores the ReLU: units that are switched off pass no gradient back.")
+        if close(array, reference / len(G), rtol=1e-5, atol=1e-6):
+            return report(False, "", f"{name} is divided by the number of examples, but this J is a plain sum "
+                                     "over the batch, with no mean.")
+        return report(False, "", f"{name} does not match finite differences of J. {hint}")
+    return report(True, "all three gradients match finite differences of J.", hint)

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from keras import ops
 
-from .checking import call_student, numeric_gradient, report, unanswered
+from .checking import call_student, close, numeric_gradient, read_array, read_number, read_numbers, report, unanswered
 from .live import LiveFigure
 
 
@@ -170,7 +170,16 @@ def gate_view(sequence, runs, cell, t):
 
 def gate_explorer(sequence, runs, cell=None, t=None):
     """A choice of cell and a time slider over ``gate_view``: watch the gates as the sequence runs."""
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError("runs must be a dict with one run per cell, e.g. {'LSTM': ..., 'GRU': ...}.")
+    if np.ndim(sequence) != 2 or np.shape(sequence)[0] < 1:
+        raise ValueError(f"sequence must be one sequence of shape (T, d), got shape {np.shape(sequence)}.")
     length = np.shape(sequence)[0]
+    if cell is not None and cell not in runs:
+        raise ValueError(f"cell must be one of {list(runs)}, got {cell!r}.")
+    if t is not None and (isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer))
+                          or not 1 <= t <= length):
+        raise ValueError(f"t must be a step from 1 to {length}, got {t!r}.")
     controls = {
         "cell": W.Dropdown(description="cell", options=list(runs), value=cell or list(runs)[0]),
         "t": W.IntSlider(description="time step t", min=1, max=length, value=t or length, continuous_update=False),
@@ -190,28 +199,52 @@ def check_recurrent_parameters(answer, cell, n_inputs, n_units):
     if cell not in _RECURRENT_BLOCKS:
         raise ValueError(f"cell must be one of {list(_RECURRENT_BLOCKS)}, got {cell!r}")
     blocks = _RECURRENT_BLOCKS[cell]
-    hint = (f"a {cell} has {blocks} block(s) of weights (gates and candidate), each a {n_inputs} x {n_units} "
-            f"input matrix, a {n_units} x {n_units} recurrent matrix and {n_units} biases"
-            + ("; Keras' GRU (reset_after=True) has a second set of biases." if cell == "GRU" else "."))
+    hint = (f"count block by block: how many blocks of weights (gates and candidate) does a {cell} have, and what "
+            f"does one block hold: an input matrix, a recurrent matrix and biases, of which sizes?"
+            + (" Keras' GRU (reset_after=True) has a second set of biases." if cell == "GRU" else ""))
     if unanswered(answer):
         return report(False, "", hint)
+    count, problem = read_number(answer, "The number of parameters", whole=True)
+    if problem:
+        return report(False, "", f"{problem} {hint}")
     biases = 2 if cell == "GRU" else 1
     expected = blocks * n_units * (n_inputs + n_units + biases)
-    if cell == "GRU" and float(answer) == blocks * n_units * (n_inputs + n_units + 1):
+    if count == expected:
+        return report(True, f"{expected:,d} parameters, {blocks} times a plain RNN of the same size.", hint)
+    if cell == "GRU" and count == blocks * n_units * (n_inputs + n_units + 1):
         return report(False, "", "that is the GRU with reset_after=False: Keras' default has two biases per gate.")
-    passed = float(answer) == expected
-    return report(passed, f"{expected:,d} parameters, {blocks} times a plain RNN of the same size.", hint)
+    if blocks > 1 and count == n_units * (n_inputs + n_units + biases):
+        return report(False, "", f"that is one block of weights; a {cell} has one per gate and one for the "
+                                 f"candidate.")
+    if count == blocks * n_units * (n_inputs + n_units):
+        return report(False, "", "the weights are all there; the biases are missing.")
+    if count == blocks * n_units * (n_inputs + biases):
+        return report(False, "", "the recurrent matrix (from the previous hidden state) is missing.")
+    return report(False, "", hint)
 
 
 def check_forget_fraction(answer, forget, steps):
     """Exercise: the fraction of an LSTM cell state left after ``steps`` steps with a closed input
     gate and a constant forget gate ``forget``."""
-    hint = "with i_t = 0 the update is c_t = f * c_{t-1}: apply it once per step."
+    hint = ("with the input gate closed nothing new is written to c: what does the forget gate do to c in one "
+            "step, and how does that compound over the steps?")
     if unanswered(answer):
         return report(False, "", hint)
+    fraction, problem = read_number(answer, "The fraction")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
     expected = float(forget) ** steps
-    passed = np.isclose(float(answer), expected, rtol=1e-6, atol=0)
-    return report(passed, f"{expected:.3f}: the memory fades like f^t; f = 0.99 would keep {0.99 ** steps:.0%}.", hint)
+    if close(fraction, expected, rtol=1e-6, atol=0):
+        return report(True, f"{expected:.3f}: the memory fades like f^t; f = 0.99 would keep {0.99 ** steps:.0%}.",
+                      hint)
+    if close(fraction, float(forget) * steps) or close(fraction, 1 - (1 - float(forget)) * steps):
+        return report(False, "", "the forget gate does not subtract a fixed amount: it multiplies c, step after "
+                                 "step.")
+    if close(fraction, float(forget) ** (steps - 1)) or close(fraction, float(forget) ** (steps + 1)):
+        return report(False, "", "count the steps again: one multiplication per step.")
+    if not 0 <= fraction <= 1:
+        return report(False, "", f"a fraction of what was stored lies between 0 and 1. {hint}")
+    return report(False, "", hint)
 
 
 def check_recurrent_output_shape(answer, input_shape, units, return_sequences, bidirectional):
@@ -225,19 +258,30 @@ def check_recurrent_output_shape(answer, input_shape, units, return_sequences, b
     features = units * (2 if bidirectional else 1)
     expected = (n, t, features) if return_sequences else (n, features)
     try:
-        got = tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
-        return report(False, "", f"answer with a tuple of whole numbers, like (16, 28, 28). {hint}")
-    passed = got == expected
-    return report(passed, f"{expected}: the batch, {'the steps, ' if return_sequences else ''}and "
-                          f"{features} features per {'step' if return_sequences else 'sequence'}.", hint)
+        length = len(answer) if not isinstance(answer, (str, bytes, dict)) else None
+    except TypeError:
+        length = None
+    got, problem = (None, "") if length is None else read_numbers(answer, length, "The shape", whole=True)
+    if problem is not None:
+        return report(False, "", f"answer with a tuple of whole numbers, like (16, 28, 28). {problem} {hint}")
+    if got == expected:
+        return report(True, f"{expected}: the batch, {'the steps, ' if return_sequences else ''}and "
+                            f"{features} features per {'step' if return_sequences else 'sequence'}.", hint)
+    if len(got) != len(expected):
+        return report(False, "", f"the number of axes is not right: does this layer keep one output per step? "
+                                 f"{hint}")
+    if got[:-1] == expected[:-1]:
+        return report(False, "", f"the batch{' and the steps' if return_sequences else ''} are right; the number "
+                                 f"of features is not. {hint}")
+    return report(False, "", hint)
 
 
 def check_rnn_step_jacobian(rnn_step_jacobian):
     """Exercise: ``rnn_step_jacobian(h_new, U)`` returns A with A[j, k] = dh_t[k] / dh_{t-1}[j] for
     the vanilla RNN h_t = tanh(x_t W + h_{t-1} U + b), given h_t (shape (n,)) and U (n, n)."""
-    hint = ("h_t[k] = tanh(a[k]) with a[k] = ... + sum_j h_{t-1}[j] U[j, k]: the derivative is U[j, k] times "
-            "tanh'(a[k]) = 1 - h_t[k]^2; build the whole matrix at once with broadcasting.")
+    hint = ("A[j, k] says how much h_t[k] moves when h_{t-1}[j] moves: follow the chain rule through the tanh "
+            "(whose slope you can write with h_t itself) and the product with U; build the whole matrix at once "
+            "with broadcasting.")
     if unanswered(rnn_step_jacobian):
         return report(False, "", hint)
     rng = np.random.default_rng(6)
@@ -253,11 +297,184 @@ def check_rnn_step_jacobian(rnn_step_jacobian):
         got, problem = call_student(rnn_step_jacobian, h_new.copy(), U.copy())
         if problem:
             return report(False, "", f"{problem} {hint}")
-        got = np.asarray(got, dtype=np.float64)
+        got, problem = read_array(got, "The Jacobian")
+        if problem:
+            return report(False, "", f"{problem} {hint}")
         if got.shape != (n, n):
             return report(False, "", f"for n = {n} the Jacobian is {n} x {n}, yours has shape {got.shape}. {hint}")
-        if np.allclose(got, expected.T, atol=1e-6) and not np.allclose(got, expected, atol=1e-6):
+        if close(got, expected.T, rtol=1e-5, atol=1e-6) and not close(got, expected, rtol=1e-5, atol=1e-6):
             return report(False, "", "that is the transpose: rows index h_{t-1}[j], columns h_t[k].")
-        if not np.allclose(got, expected, atol=1e-6):
+        if close(got, U):
+            return report(False, "", "that is U alone: the tanh between h_{t-1} and h_t contributes its slope too.")
+        slope = 1 - h_new**2
+        if close(got, slope[:, None] * U) and not close(got, expected, rtol=1e-5, atol=1e-6):
+            return report(False, "", "the slope of the tanh belongs to the unit it acts on, h_t[k] (a column), not "
+                                     "to h_{t-1}[j] (a row).")
+        if close(got, (1 - h_new)[None, :] * U) or close(got, (1 - np.tanh(h_new) ** 2)[None, :] * U):
+            return report(False, "", "check the slope of the tanh: h_t is already tanh of something.")
+        if not close(got, expected, rtol=1e-5, atol=1e-6):
             return report(False, "", hint)
     return report(True, "multiplying T - t of these is what makes the RNN's gradient vanish (or explode).", hint)
+
+
+# Exercise checks added for the teaching review ----------------------------------------------------
+# (with the progress line of the long training cells of notebooks 06 and 07)
+
+
+def _clock(seconds):
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+class ProgressLine(keras.callbacks.Callback):
+    """One line, rewritten in place while Keras trains: what, epoch, loss, time so far, time left.
+
+    One ProgressLine follows one or several ``fit`` calls: give ``total_epochs`` over all of them,
+    call ``start(label, epochs)`` before each and pass it in ``callbacks``; ``done(summary)``
+    leaves the summary in its place. ``metric`` names the number of Keras' logs to show. Outside
+    a notebook nothing is redrawn and ``done`` prints the summary.
+    """
+
+    def __init__(self, total_epochs, metric="loss", metric_name=None):
+        super().__init__()
+        self.total_epochs = max(int(total_epochs), 1)
+        self.metric, self.metric_name = metric, metric_name or metric
+        self.epochs_done, self.label, self.epochs, self.text = 0, "", 0, ""
+        self.started = time.perf_counter()
+        self._handle = None
+
+    def start(self, label, epochs):
+        self.label, self.epochs = label, int(epochs)
+        self._show(f"{label}: starting ({_clock(self.elapsed())} so far)")
+        return self
+
+    def elapsed(self):
+        return time.perf_counter() - self.started
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs_done += 1
+        elapsed = self.elapsed()
+        left = elapsed / self.epochs_done * max(self.total_epochs - self.epochs_done, 0)
+        value = (logs or {}).get(self.metric)
+        shown = f", {self.metric_name} {float(value):.4g}" if value is not None else ""
+        self._show(f"{self.label}: epoch {epoch + 1}/{self.epochs}{shown}; {_clock(elapsed)} so far, "
+                   f"about {_clock(left)} left")
+
+    def done(self, summary):
+        self._show(summary, final=True)
+
+    def _show(self, text, final=False):
+        self.text = text
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is None:
+            if final:
+                print(text)
+        elif self._handle is None:
+            self._handle = display({"text/plain": text}, raw=True, display_id=True)
+        else:
+            self._handle.update({"text/plain": text}, raw=True)
+
+
+def fit_classifier_live(model, x, y, x_test, y_test, *, progress, label, epochs, batch_size=128,
+                        learning_rate=1e-3, decay=False):
+    """``fit_classifier`` that reports each epoch on ``progress`` (a ProgressLine) as ``label``."""
+    if len(x) != len(y) or len(x_test) != len(y_test):
+        raise ValueError(f"x and y must have as many rows: got {len(x)} and {len(y)}, "
+                         f"{len(x_test)} and {len(y_test)} for the test set")
+    if decay:
+        steps = epochs * int(np.ceil(len(x) / batch_size))
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    progress.start(label, epochs)
+    start = time.perf_counter()
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[progress])
+    seconds = time.perf_counter() - start
+    accuracy = float(model.evaluate(x_test, y_test, verbose=0, batch_size=1024)[1])
+    return {"accuracy": accuracy, "params": int(model.count_params()), "seconds": seconds, "epochs": epochs,
+            "history": history.history}
+
+
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def _lstm_step(x, h_prev, c_prev, W, U, b, frozen_c=None):
+    # The notebook's lstm_step (gate order i, f, g, o), returning (h_t, c_t). With frozen_c, h_t
+    # takes tanh of that constant instead of c_t: the step a backward pass without the path
+    # c_t -> h_t differentiates.
+    i, f, g, o = np.split(x @ W + h_prev @ U + b, 4, axis=-1)
+    i, f, g, o = _sigmoid(i), _sigmoid(f), np.tanh(g), _sigmoid(o)
+    c = f * c_prev + i * g
+    return o * np.tanh(c if frozen_c is None else frozen_c), c
+
+
+def _lstm_gradients_by_differences(inputs, dh, dc, frozen_c=None):
+    # Central differences of L = sum(dh * h_t) + sum(dc * c_t) with respect to each of ``inputs``
+    # (x, h_prev, c_prev, W, U, b), in that order
+    def loss(values):
+        h, c = _lstm_step(**values, frozen_c=frozen_c)
+        return float(np.sum(dh * h) + np.sum(dc * c))
+
+    gradients = []
+    for name in inputs:
+        values = {k: v.copy() for k, v in inputs.items()}
+
+        def moved(a, name=name, values=values):
+            return loss({**values, name: a})
+
+        gradients.append(numeric_gradient(moved, values[name].copy()))
+    return gradients
+
+
+_LSTM_BACKWARD_NAMES = ("dx", "dh_prev", "dc_prev", "dW", "dU", "db")
+
+
+def check_lstm_step_backward(lstm_step_backward):
+    """Exercise: ``lstm_step_backward(x, h_prev, c_prev, W, U, b, dh, dc)`` returns
+    ``(dx, dh_prev, dc_prev, dW, dU, db)``, the gradients of a loss L through one step of the LSTM
+    with forget gate, given ``dh = dL/dh_t`` and ``dc = dL/dc_t``. Compared with central finite
+    differences of L = sum(dh * h_t) + sum(dc * c_t) on two sets of sizes."""
+    from .checking import describe, read_array
+
+    hint = ("Run the step forward again and keep its gates; then go back through h_t = o * tanh(c_t), "
+            "through c_t = f * c_{t-1} + i * g, through each gate's sigmoid or tanh to the pre-activations, "
+            "and from them to x, h_{t-1}, W, U and b (the weights' gradients sum over the batch).")
+    if unanswered(lstm_step_backward) or not callable(lstm_step_backward):
+        return report(False, "", f"Define a function lstm_step_backward(x, h_prev, c_prev, W, U, b, dh, dc). {hint}")
+    rng = np.random.default_rng(16)
+    for N, d, n in ((2, 3, 4), (3, 2, 5)):
+        inputs = {"x": rng.normal(size=(N, d)), "h_prev": rng.normal(size=(N, n)), "c_prev": rng.normal(size=(N, n)),
+                  "W": rng.normal(0, 0.5, (d, 4 * n)), "U": rng.normal(0, 0.5, (n, 4 * n)),
+                  "b": rng.normal(0, 0.5, 4 * n)}
+        dh, dc = rng.normal(size=(N, n)), rng.normal(size=(N, n))
+        names = list(inputs)
+        expected = _lstm_gradients_by_differences(inputs, dh, dc)
+        without_h_path = _lstm_gradients_by_differences(inputs, dh, dc, frozen_c=_lstm_step(**inputs)[1])
+        got, problem = call_student(lstm_step_backward, *(inputs[k].copy() for k in names), dh.copy(), dc.copy())
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        if isinstance(got, (str, bytes, dict)) or not hasattr(got, "__len__") or len(got) != 6:
+            return report(False, "", f"Return six arrays, ({', '.join(_LSTM_BACKWARD_NAMES)}); yours returned "
+                                     f"{describe(got)}.")
+        arrays = []
+        for name, value, reference in zip(_LSTM_BACKWARD_NAMES, got, expected):
+            array, problem = read_array(value, what=name, shape=reference.shape)
+            if problem:
+                return report(False, "", f"With x of shape {(N, d)} and {n} units: {problem} {hint}")
+            arrays.append(array)
+        wrong = [name for name, a, e in zip(_LSTM_BACKWARD_NAMES, arrays, expected)
+                 if not np.allclose(a, e, rtol=1e-5, atol=1e-7)]
+        if not wrong:
+            continue
+        if all(np.allclose(a, e, rtol=1e-5, atol=1e-7) for a, e in zip(arrays, without_h_path)):
+            return report(False, "", "c_t reaches the loss two ways: directly (dc) and through h_t = o * tanh(c_t) "
+                                     "(dh). Your gradients follow only the first.")
+        return report(False, "", f"With x of shape {(N, d)} and {n} units, {', '.join(wrong)} "
+                                 f"differ{'s' if len(wrong) == 1 else ''} from finite differences; "
+                                 f"{', '.join(n_ for n_ in _LSTM_BACKWARD_NAMES if n_ not in wrong) or 'none'} "
+                                 f"agree. {hint}")
+    return report(True, "your backward step agrees with finite differences for every input and weight; applied "
+                        "from t = T down to 1, it is backpropagation through time for the LSTM.", hint)

@@ -6,7 +6,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .checking import report, unanswered
+from .checking import call_student, close, read_array, read_number, report, unanswered
 from .live import LiveFigure
 
 
@@ -39,6 +39,12 @@ def gradient_flow_view(stack_statistics, depth, activation, initialization):
 
 def gradient_flow(stack_statistics, activations, initializations, depth=10):
     """Controls for depth, activation and initialization over ``gradient_flow_view``."""
+    if isinstance(depth, (bool, np.bool_)) or not isinstance(depth, (int, np.integer)) or not 2 <= depth <= 30:
+        raise ValueError(f"depth must be a whole number from 2 to 30 (the slider's range), got {depth!r}.")
+    if not list(activations) or not list(initializations):
+        raise ValueError("activations and initializations must each name at least one choice.")
+    if not callable(stack_statistics):
+        raise ValueError("stack_statistics must be a function (activation, initialization, depth) -> (stds, norms).")
     controls = {
         "depth": W.IntSlider(description="depth", min=2, max=30, value=depth, continuous_update=False),
         "activation": W.Dropdown(description="activation", options=list(activations)),
@@ -66,6 +72,11 @@ def loss_view(families, family, delta):
 
 def loss_comparison(families, delta=1.0):
     """A family dropdown and a δ slider over ``loss_view``."""
+    if not families:
+        raise ValueError("families must map at least one family name to (xlabel, {loss name: function}).")
+    if isinstance(delta, (bool, np.bool_)) or not isinstance(delta, (int, float, np.integer, np.floating)) \
+            or not 0.1 <= delta <= 3.0:
+        raise ValueError(f"delta must be a number from 0.1 to 3.0 (the slider's range), got {delta!r}.")
     controls = {
         "family": W.Dropdown(description="family", options=list(families)),
         "delta": W.FloatSlider(description="δ", min=0.1, max=3.0, step=0.1, value=delta, continuous_update=True),
@@ -78,11 +89,23 @@ def loss_comparison(families, delta=1.0):
 
 def check_glorot_limit(answer, n_in, n_out):
     """Exercise: the r for which U[-r, r] has Glorot's variance 2 / (n_in + n_out)."""
-    hint = "the variance of U[-r, r] is r^2 / 3; set it equal to 2 / (n_in + n_out) and solve for r."
+    hint = "what is the variance of U[-r, r]? Set it equal to Glorot's variance and solve for r."
     if unanswered(answer):
         return report(False, "", hint)
-    passed = np.isclose(float(answer), np.sqrt(6.0 / (n_in + n_out)), rtol=1e-6)
-    return report(passed, f"U[-r, r] with that r has variance 2 / ({n_in} + {n_out}).", hint)
+    r, problem = read_number(answer, "The limit r")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    variance = 2.0 / (n_in + n_out)
+    if close(r, np.sqrt(3.0 * variance)):
+        return report(True, f"U[-r, r] with that r has variance 2 / ({n_in} + {n_out}).", hint)
+    if close(r, np.sqrt(variance)):
+        return report(False, "", "that r would be the standard deviation; the limit of a uniform distribution is "
+                                 "larger than its standard deviation. What is the variance of U[-r, r]?")
+    if close(abs(r), variance) or close(r, 3 * variance):
+        return report(False, "", f"r is a limit, not a variance: take a square root somewhere. {hint}")
+    if r <= 0:
+        return report(False, "", f"the limit r of U[-r, r] is positive. {hint}")
+    return report(False, "", hint)
 
 
 def check_multiclass_hinge(answer, scores, label):
@@ -90,11 +113,20 @@ def check_multiclass_hinge(answer, scores, label):
     hint = "for every wrong class j, add how far s_j comes within a margin of 1 of the true score s_y (if at all)."
     if unanswered(answer):
         return report(False, "", hint)
+    loss, problem = read_number(answer, "The hinge loss")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
     scores = np.asarray(scores, dtype=np.float64)
     margins = np.maximum(0.0, scores - scores[label] + 1.0)
     margins[label] = 0.0
-    passed = np.isclose(float(answer), margins.sum(), atol=1e-6)
-    return report(passed, "only the classes inside the margin contribute.", hint)
+    expected = margins.sum()
+    if close(loss, expected, atol=1e-6):
+        return report(True, "only the classes inside the margin contribute.", hint)
+    if close(loss, expected + 1.0, atol=1e-6):
+        return report(False, "", "the true class itself is not one of the wrong classes: leave j = y out of the sum.")
+    if loss < 0:
+        return report(False, "", f"each term is a max with 0, so the loss is never negative. {hint}")
+    return report(False, "", hint)
 
 
 def check_inverted_dropout_scale(answer, rate):
@@ -103,8 +135,17 @@ def check_inverted_dropout_scale(answer, rate):
     hint = "the expected output must equal the input: a unit is kept with probability 1 - rate."
     if unanswered(answer):
         return report(False, "", hint)
-    passed = np.isclose(float(answer), 1.0 / (1.0 - rate), rtol=1e-9)
-    return report(passed, "scaling the kept units keeps the expected activation unchanged.", hint)
+    value, problem = read_number(answer, "The kept unit's value")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    if close(value, 1.0 / (1.0 - rate)):
+        return report(True, "scaling the kept units keeps the expected activation unchanged.", hint)
+    if close(value, 1.0 - rate):
+        return report(False, "", "multiplying by the keep probability makes the expected output smaller; inverted "
+                                 "dropout makes up for the dropped units instead.")
+    if close(value, 1.0 / rate) or close(value, rate):
+        return report(False, "", f"the scale depends on the probability of keeping a unit, not of dropping it. {hint}")
+    return report(False, "", hint)
 
 
 def check_layers_to_explode(answer, factor, threshold):
@@ -113,6 +154,136 @@ def check_layers_to_explode(answer, factor, threshold):
     hint = "solve factor^L > threshold for the whole number L: take logarithms."
     if unanswered(answer):
         return report(False, "", hint)
-    expected = int(np.floor(np.log(threshold) / np.log(factor))) + 1
-    passed = float(answer) == expected
-    return report(passed, f"{factor}^{int(answer)} > {threshold}: growth per layer compounds quickly.", hint)
+    layers, problem = read_number(answer, "The number of layers", whole=True)
+    if problem:
+        return report(False, "", f"{problem} {hint}")
+    expected = max(1, int(np.floor(np.log(threshold) / np.log(factor))) - 1)  # then exactly, without rounding:
+    while float(factor) ** expected <= threshold:
+        expected += 1
+    if layers == expected:
+        return report(True, f"{factor}^{expected} > {threshold}: growth per layer compounds quickly.", hint)
+    if 0 < layers < expected:
+        return report(False, "", "after that many layers the growth has not passed the threshold yet: it must "
+                                 "exceed it, not come close.")
+    if layers > expected:
+        return report(False, "", "fewer layers already exceed the threshold: the question asks for the fewest.")
+    return report(False, "", f"a number of layers is at least 1. {hint}")
+
+
+# Exercise checks added for the teaching review ----------------------------------------------------
+
+
+def _keras_adam_path(w0, gradients, learning_rate):
+    """The weights after each step of keras.optimizers.Adam fed ``gradients`` in turn (float64)."""
+    import keras  # here, not at import time: the module must import without TensorFlow's start-up
+
+    w = keras.Variable(w0, dtype="float64")
+    optimizer = keras.optimizers.Adam(learning_rate)
+    path = []
+    for g in gradients:
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(g, dtype="float64"), w)])
+        path.append(np.array(w.numpy()))
+    return path
+
+
+def _adam_variant(w, m, v, g, t, learning_rate, bias_correction=True, root=True):
+    """Adam, or a typical slip in it (no bias correction, no square root), for diagnosing answers."""
+    m = 0.9 * m + 0.1 * g
+    v = 0.999 * v + 0.001 * g**2
+    m_hat, v_hat = (m / (1 - 0.9**t), v / (1 - 0.999**t)) if bias_correction else (m, v)
+    scale = np.sqrt(v_hat) if root else v_hat
+    return w - learning_rate * m_hat / (scale + 1e-7), m, v
+
+
+def check_adam_step(adam_step, steps=12):
+    """Exercise: one Adam step ``adam_step(w, g, m, v, t) -> (w, m, v)`` with the default
+    learning rate 0.001; run for ``steps`` steps on the same gradients as keras.optimizers.Adam."""
+    hint = ("compare your function with the equations, term by term: the two running averages, their "
+            "correction for starting at zero, and the step itself.")
+    rng = np.random.default_rng(3)
+    w0 = rng.normal(size=(3, 4))
+    gradients = rng.choice([-1.0, 1.0], size=(steps, 3, 4)) * rng.uniform(0.2, 2.0, size=(steps, 3, 4))
+    expected = _keras_adam_path(w0, gradients, 0.001)
+    w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
+    slips = {"bias": (w0.copy(), np.zeros_like(w0), np.zeros_like(w0)),
+             "root": (w0.copy(), np.zeros_like(w0), np.zeros_like(w0))}
+    for t, (g, w_keras) in enumerate(zip(gradients, expected), start=1):
+        result, problem = call_student(adam_step, w.copy(), g.copy(), m.copy(), v.copy(), t)
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
+            return report(False, "", "return three things, the new (w, m, v), so that the next step can continue "
+                                     "from the running averages.")
+        arrays = []
+        for value, name in zip(result, ("w", "m", "v")):
+            array, problem = read_array(value, f"The new {name}", shape=w0.shape)
+            if problem:
+                return report(False, "", problem)
+            arrays.append(array)
+        slips = {name: _adam_variant(*slips[name], g, t, 0.001, bias_correction=name != "bias", root=name != "root")
+                 for name in slips}
+        if not close(arrays[0], w_keras, rtol=1e-6, atol=1e-7):
+            if close(arrays[0] - w, w - w_keras, rtol=1e-4, atol=1e-9):
+                return report(False, "", f"step {t} goes uphill: a descent step moves against the average gradient.")
+            if close(arrays[0], slips["bias"][0], rtol=1e-6, atol=1e-9):
+                return report(False, "", f"step {t} has the wrong size: both running averages start at zero, and "
+                                         "the step must correct for that, most of all in the first steps.")
+            if close(arrays[0], slips["root"][0], rtol=1e-6, atol=1e-9):
+                return report(False, "", f"step {t} has the wrong size: the second moment is an average of squared "
+                                         "gradients, so it must be brought back to the scale of a gradient.")
+            which = "first" if t == 1 else f"{t}th"
+            return report(False, "", f"the {which} step differs from keras.optimizers.Adam's. {hint}")
+        w, m, v = arrays
+    return report(True, f"your Adam steps match keras.optimizers.Adam for {steps} steps.", hint)
+
+
+def _clock(seconds):
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+def progress_line(total_epochs):
+    """A Keras callback that shows one line, rewritten in place while training: the run's label,
+    epoch, loss, time so far and time left (over ``total_epochs`` epochs of all runs together).
+    Call ``.start(label, epochs)`` before each ``fit`` and ``.done(summary)`` at the end, which
+    leaves the summary in the line's place (outside a notebook it prints only the summary)."""
+    import time
+
+    import keras
+
+    class ProgressLine(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.total, self.finished, self.started = max(int(total_epochs), 1), 0, time.perf_counter()
+            self.label, self.epochs, self.text, self._handle = "", 0, "", None
+
+        def start(self, label, epochs):
+            self.label, self.epochs = label, int(epochs)
+            return self
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.finished += 1
+            elapsed = time.perf_counter() - self.started
+            left = elapsed / self.finished * max(self.total - self.finished, 0)
+            loss = (logs or {}).get("loss")
+            shown = f", loss {float(loss):.4g}" if loss is not None else ""
+            self._show(f"{self.label}: epoch {epoch + 1}/{self.epochs}{shown}; {_clock(elapsed)} so far, "
+                       f"about {_clock(left)} left")
+
+        def done(self, summary):
+            self._show(summary, final=True)
+
+        def _show(self, text, final=False):
+            from IPython import get_ipython
+            from IPython.display import display
+
+            self.text = text
+            if get_ipython() is None:
+                if final:
+                    print(text)
+            elif self._handle is None:
+                self._handle = display({"text/plain": text}, raw=True, display_id=True)
+            else:
+                self._handle.update({"text/plain": text}, raw=True)
+
+    return ProgressLine()

@@ -5,7 +5,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .checking import call_student, report, unanswered
+from .checking import call_student, close, read_array, read_number, report, unanswered
 from .live import LiveFigure
 
 
@@ -55,8 +55,19 @@ def latent_decoder(decode, codes, labels, digit=3, limit=3.0):
 
     The sliders start at the centre of the chosen digit's codes.
     """
+    if isinstance(digit, (bool, np.bool_)) or not isinstance(digit, (int, np.integer)) or not 0 <= digit <= 9:
+        raise ValueError(f"digit must be one of the digits 0 to 9, got {digit!r}.")
+    if isinstance(limit, (bool, np.bool_)) or not isinstance(limit, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(limit) or limit <= 0:
+        raise ValueError(f"limit must be a positive number (the sliders run from -limit to limit), got {limit!r}.")
+    if not callable(decode):
+        raise ValueError(f"decode must be a function from codes (n, 2) to images, got {type(decode).__name__}.")
     codes = np.asarray(codes, dtype=np.float64)
     labels = np.asarray(labels)
+    if codes.ndim != 2 or codes.shape[1:] != (2,) or labels.shape != (len(codes),) or len(codes) == 0:
+        raise ValueError(f"latent_decoder needs codes of shape (m, 2) and labels of shape (m,), m >= 1, got "
+                         f"{codes.shape} and {labels.shape}: pass the 2-d codes of the test images and their labels.")
+    digit, limit = int(digit), float(limit)
     start = np.clip(np.median(codes[labels == digit], axis=0), -limit, limit) if np.any(labels == digit) else (0, 0)
 
     def slider(name, value):
@@ -76,47 +87,86 @@ def latent_decoder(decode, codes, labels, digit=3, limit=3.0):
 
 def check_gaussian_kl_value(answer, mean, var):
     """Exercise: KL( N(mean, var) || N(0, 1) ) in nats for one dimension."""
-    hint = "KL = (var + mean^2 - 1 - ln var) / 2 for one dimension, in nats (natural logarithm)."
+    hint = ("use the lecture's closed form of the KL divergence from a Gaussian to the standard normal, term by "
+            "term: it must be 0 for mean 0 and variance 1, it grows with the mean squared, and it is in nats "
+            "(natural logarithm).")
     if unanswered(answer):
         return report(False, "", hint)
+    kl, problem = read_number(answer, "The KL divergence")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
     expected = 0.5 * (var + mean**2 - 1.0 - np.log(var))
-    passed = np.isclose(float(answer), expected, rtol=1e-6, atol=1e-9)
-    return report(passed, f"KL = {expected:.4g} nats; it is 0 only for mean 0 and variance 1, the prior itself.", hint)
+    if close(kl, expected, rtol=1e-6, atol=1e-9):
+        return report(True, f"KL = {expected:.4g} nats; it is 0 only for mean 0 and variance 1, the prior itself.",
+                      hint)
+    if kl < 0:
+        return report(False, "", f"a KL divergence is never negative. {hint}")
+    if close(kl, 2 * expected, rtol=1e-6, atol=1e-9):
+        return report(False, "", "every term is there; check the factor in front of them.")
+    if close(kl, 0.5 * (var + mean**2 - 1.0 - np.log10(var)), rtol=1e-6, atol=1e-9) and var != 1:
+        return report(False, "", "nats use the natural logarithm, np.log, not log10.")
+    return report(False, "", hint)
 
 
 def check_bernoulli_nll(answer, x, p):
     """Exercise: -log p(x | z) in nats for binary pixels ``x`` and decoder probabilities ``p``."""
-    hint = "each pixel contributes -ln p where it is 1 and -ln(1 - p) where it is 0; add them up."
+    hint = ("the pixels are independent, so the likelihood of the image is a product over its pixels of the "
+            "probability of the value each pixel took (1 or 0); then take minus its natural logarithm.")
     if unanswered(answer):
         return report(False, "", hint)
+    nll, problem = read_number(answer, "The negative log-likelihood")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
     x = np.asarray(x, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
     expected = float(-np.sum(x * np.log(p) + (1 - x) * np.log1p(-p)))
-    passed = np.isclose(float(answer), expected, rtol=1e-6)
-    return report(passed, f"{expected:.4f} nats: the reconstruction term of the ELBO for this image.", hint)
+    if close(nll, expected, rtol=1e-6):
+        return report(True, f"{expected:.4f} nats: the reconstruction term of the ELBO for this image.", hint)
+    if close(nll, -expected, rtol=1e-6):
+        return report(False, "", "probabilities are at most 1, so their negative logarithm is positive: check the "
+                                 "sign.")
+    if close(nll, float(-np.sum(np.log(p))), rtol=1e-6):
+        return report(False, "", "a pixel that is 0 did not take the value 1: what is the probability of a 0?")
+    return report(False, "", hint)
 
 
 def check_reparameterize(reparameterize):
     """Exercise: a function ``reparameterize(mean, log_var, eps)`` returning z = mean + sigma * eps."""
-    hint = "sigma = exp(log_var / 2); z = mean + sigma * eps, elementwise, same shape as mean."
+    hint = ("z is the mean plus the noise eps scaled by the standard deviation sigma; log_var is the logarithm "
+            "of the variance, so get sigma from it first. Work elementwise; z has the shape of mean.")
+    if unanswered(reparameterize):
+        return report(False, "", hint)
     rng = np.random.default_rng(7)
     mean, log_var, eps = rng.normal(size=(3, 4, 5))
     expected = mean + np.exp(0.5 * log_var) * eps
-    got, problem = call_student(reparameterize, mean, log_var, eps)
+    got, problem = call_student(reparameterize, mean.copy(), log_var.copy(), eps.copy())
     if problem:
         return report(False, "", f"{hint} {problem}")
-    got = np.asarray(got, dtype=np.float64)
+    got, problem = read_array(got, "z")
+    if problem:
+        return report(False, "", f"{problem} {hint}")
     if got.shape != expected.shape:
-        return report(False, "", f"{hint} It returned shape {got.shape}, expected {expected.shape}.")
-    if np.allclose(got, mean + np.exp(log_var) * eps):
-        return report(False, "", "exp(log_var) is the variance; you need the standard deviation, exp(log_var / 2).")
-    passed = np.allclose(got, expected, rtol=1e-6, atol=1e-9)
+        return report(False, "", f"z must have the shape of mean, {mean.shape}; yours has shape {got.shape}. {hint}")
+    if close(got, mean + np.exp(log_var) * eps):
+        return report(False, "", "you scaled eps by the variance; it takes the standard deviation: how do you get "
+                                 "that from the log-variance?")
+    if close(got, mean + log_var * eps) or close(got, mean + 0.5 * log_var * eps):
+        return report(False, "", "log_var is a logarithm: undo it before scaling eps by the standard deviation.")
+    if close(got, mean + np.sqrt(np.abs(log_var)) * eps):
+        return report(False, "", "the square root of log_var is not the standard deviation: log_var is a logarithm.")
+    if close(got, np.exp(0.5 * log_var) * eps) or close(got, mean * eps):
+        return report(False, "", "z is centred on the mean: where is it in your result?")
+    passed = close(got, expected, rtol=1e-5, atol=1e-6)
     return report(passed, "the randomness sits in eps alone, so gradients flow to mean and log_var.", hint)
 
 
 def check_log_mean_exp(log_mean_exp):
     """Exercise: a stable ``log_mean_exp(a)`` = log(mean(exp(a))) over the last axis, for log weights."""
-    hint = "subtract the largest entry m first: log mean exp(a) = m + log mean exp(a - m)."
+    hint = ("exp of a large negative number underflows to 0 (and of a large positive one overflows to inf): "
+            "shift the log weights by a constant before exponentiating and undo the shift after the logarithm. "
+            "Which constant keeps every exponential safe?")
+    if unanswered(log_mean_exp):
+        return report(False, "", hint)
     cases = [
         np.array([0.0, np.log(3.0)]),
         np.array([-1000.0, -1001.0, -1002.0]),
@@ -128,10 +178,74 @@ def check_log_mean_exp(log_mean_exp):
         got, problem = call_student(log_mean_exp, a.copy())
         if problem:
             return report(False, "", f"{hint} {problem}")
-        got = np.asarray(got, dtype=np.float64)
-        if got.shape != expected.shape or not np.all(np.isfinite(got)):
-            return report(False, "", f"{hint} For log weights {a.tolist()} it gave {got.tolist()}.")
-        if not np.allclose(got, expected, rtol=1e-9, atol=1e-9):
-            wanted = f"expected {expected.tolist()}, got {got.tolist()}"
-            return report(False, "", f"{hint} For log weights {a.tolist()} {wanted}.")
+        got, problem = read_array(got, "The result", finite=False)
+        if problem:
+            return report(False, "", f"{problem} {hint}")
+        given = f"For log weights {a.tolist()}"
+        if got.shape != expected.shape:
+            return report(False, "", f"{given} your function returns shape {got.shape}: it takes the mean over the "
+                                     f"last axis only, one number per row. {hint}")
+        if not np.all(np.isfinite(got)):
+            return report(False, "", f"{given} it gives {got.tolist()}: an exponential under- or overflowed. {hint}")
+        if close(got, m[..., 0], rtol=1e-9, atol=1e-9) and not close(got, expected, rtol=1e-9, atol=1e-9):
+            return report(False, "", f"{given} your result is the largest entry alone; every entry counts in the "
+                                     f"mean.")
+        if close(got, expected + np.log(a.shape[-1]), rtol=1e-9, atol=1e-9):
+            return report(False, "", f"{given} your result is log of the sum, not of the mean.")
+        if not close(got, expected):
+            return report(False, "", f"{given} your result is off. {hint}")
     return report(True, "exp(-1000) underflows to 0 in floating point; shifting by the maximum avoids it.", hint)
+
+
+# Exercise checks added for the teaching review ----------------------------------------------------
+
+from .rnn import ProgressLine  # noqa: E402, F401  (the progress line of the long training cells, as in 06)
+
+
+def _kl_gradients_by_tape(mean, log_var):
+    # d KL / d mean and d KL / d log_var of the closed-form KL( N(mean, diag exp(log_var)) || N(0, I) ),
+    # summed over images, by TensorFlow's automatic differentiation
+    import tensorflow as tf
+
+    variables = [tf.Variable(mean), tf.Variable(log_var)]
+    with tf.GradientTape() as tape:
+        kl = 0.5 * tf.reduce_sum(tf.exp(variables[1]) + tf.square(variables[0]) - 1.0 - variables[1])
+    return [g.numpy() for g in tape.gradient(kl, variables)]
+
+
+def check_kl_gradients(kl_gradients):
+    """Exercise: ``kl_gradients(mean, log_var)`` returns ``(d_mean, d_log_var)``, the gradient of the
+    KL term (summed over a batch of images) with respect to the encoder's outputs, each of the shape
+    of ``mean``. Compared with ``tf.GradientTape`` of the closed-form KL."""
+    from .checking import describe
+
+    hint = ("differentiate the closed-form KL term by term, with respect to mean_j and to log_var_j "
+            "(write sigma_j^2 as exp(log_var_j) first); each image's KL depends only on its own row.")
+    if unanswered(kl_gradients) or not callable(kl_gradients):
+        return report(False, "", f"Define a function kl_gradients(mean, log_var), then {hint}")
+    rng = np.random.default_rng(17)
+    for shape in ((4, 3), (2, 6)):
+        mean, log_var = rng.normal(size=shape), rng.normal(0.0, 1.5, size=shape)
+        expected = _kl_gradients_by_tape(mean, log_var)
+        got, problem = call_student(kl_gradients, mean.copy(), log_var.copy())
+        if problem:
+            return report(False, "", f"{problem} {hint[0].upper()}{hint[1:]}")
+        if isinstance(got, (str, bytes, dict)) or not hasattr(got, "__len__") or len(got) != 2:
+            return report(False, "", f"Return two arrays, (d_mean, d_log_var); yours returned {describe(got)}.")
+        arrays = []
+        for name, value in zip(("d_mean", "d_log_var"), got):
+            array, problem = read_array(value, what=name, shape=shape)
+            if problem:
+                return report(False, "", f"For mean and log_var of shape {shape}: {problem}")
+            arrays.append(array)
+        right = [np.allclose(a, e, rtol=1e-6, atol=1e-9) for a, e in zip(arrays, expected)]
+        if all(right):
+            continue
+        if right[0] and np.allclose(arrays[1], 0.5 * (1.0 - np.exp(-log_var)), rtol=1e-6, atol=1e-9):
+            return report(False, "", "d_log_var is the derivative with respect to the variance sigma^2; the encoder "
+                                     "outputs log sigma^2, so the chain rule needs d sigma^2 / d log sigma^2 too.")
+        wrong = [name for name, ok in zip(("d_mean", "d_log_var"), right) if not ok]
+        return report(False, "", f"{' and '.join(wrong)} {'differ' if len(wrong) == 2 else 'differs'} from "
+                                 f"automatic differentiation. {hint[0].upper()}{hint[1:]}")
+    return report(True, "the KL pulls each mean toward 0 and each variance toward 1, with a force that grows with "
+                        "the distance; the reconstruction term pulls the other way.", hint)

@@ -168,3 +168,74 @@ def test_keras_l1_factor(capsys):
     for wrong in (1e-3, 1e-3 * 256, None, ...):
         out = assert_hint(autoencoders.check_keras_l1_factor(wrong, lam=1e-3, batch_size=256), capsys)
         assert "3.9" not in out  # the hint never gives the answer
+
+
+# Issue: answers students type, wrong verdicts, hints that diagnose ------------------------------
+
+
+JUNK_FUNCTIONS = [lambda *a: "abc", lambda *a: {}, lambda *a: [[1, 2], [3]], lambda *a: 1j, lambda: 1, "f", 3]
+
+
+@pytest.mark.parametrize("junk", JUNK_FUNCTIONS)
+def test_function_checks_turn_junk_into_a_hint(capsys, junk):
+    for check in (autoencoders.check_masking_noise, autoencoders.check_kl_sparsity_penalty,
+                  autoencoders.check_box_max_activation):
+        assert_hint(check(junk), capsys)
+
+
+def test_keras_l1_factor_accepts_float32_and_diagnoses(capsys):
+    assert_passed(autoencoders.check_keras_l1_factor(np.float32(1e-3 / 256), lam=1e-3, batch_size=256), capsys)
+    assert "mean" in assert_hint(autoencoders.check_keras_l1_factor(1e-3, lam=1e-3, batch_size=256), capsys)
+    for junk in ("1e-3", [1e-3], np.nan, np.inf, True):
+        assert_hint(autoencoders.check_keras_l1_factor(junk, lam=1e-3, batch_size=256), capsys)
+
+
+def test_sparsity_hint_does_not_spell_out_the_kl_terms(capsys):
+    out = assert_hint(autoencoders.check_kl_sparsity_penalty(None), capsys)
+    assert "log" not in out and "p / q" not in out and "1 - rho" not in out
+
+
+def test_sparsity_hint_names_the_reversed_kl_and_the_missing_term(capsys):
+    reversed_kl = lambda rho, rho_hat: kl_right(rho_hat, rho)  # noqa: E731
+    assert "not symmetric" in assert_hint(autoencoders.check_kl_sparsity_penalty(reversed_kl), capsys)
+    one_term = lambda rho, rho_hat: np.sum(rho * np.log(rho / rho_hat))  # noqa: E731
+    assert "one outcome" in assert_hint(autoencoders.check_kl_sparsity_penalty(one_term), capsys)
+
+
+def test_explorers_refuse_mismatched_arguments():
+    images = np.zeros((3, 4, 4))
+    with pytest.raises(ValueError, match="hold 2 images, not 3"):
+        autoencoders.reconstruction_explorer(images, {"h = 10": images[:2]})
+    with pytest.raises(ValueError, match="at least one"):
+        autoencoders.denoising_explorer(images, {})
+
+
+# Exercise checks added for the teaching review ------------------------------------------------
+
+
+def kl_gradient_right(rho, rho_hat):
+    return -rho / rho_hat + (1 - rho) / (1 - rho_hat)
+
+
+def test_kl_penalty_gradient_right(capsys):
+    assert_passed(autoencoders.check_kl_penalty_gradient(kl_gradient_right), capsys)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "says"),
+    [
+        (None, "one unit at a time"),
+        (lambda rho, rho_hat: ..., "Ellipsis"),
+        (lambda rho, rho_hat: undefined_name, "NameError"),  # noqa: F821
+        (lambda rho, rho_hat: -kl_gradient_right(rho, rho_hat), "sign"),
+        (lambda rho, rho_hat: -rho / rho_hat, "finite differences"),  # the 'off' term forgotten
+        (lambda rho, rho_hat: np.sum(kl_gradient_right(rho, rho_hat)), "shape"),
+        (lambda rho, rho_hat: kl_gradient_right(rho, rho_hat) / len(rho_hat), "number of units"),
+        (lambda rho, rho_hat: "gradient", "array of numbers"),
+        (lambda rho, rho_hat: np.full(rho_hat.shape, np.nan), "nan"),
+    ],
+)
+def test_kl_penalty_gradient_wrong(capsys, wrong, says):
+    out = assert_hint(autoencoders.check_kl_penalty_gradient(wrong), capsys)
+    assert says in out
+    assert "(1 - rho) / (1 - rho_hat)" not in out and "rho / rho_hat" not in out  # never the formula

@@ -2,10 +2,13 @@
 configurations, and the NumPy convolution and pooling against keras.layers with the same weights."""
 
 import re
+import time
 
 import keras
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from helpers import cnn
@@ -333,3 +336,269 @@ def test_check_max_pool():
     assert not cnn.check_max_pool(lambda x, f, s: cnn.pool2d(x[None], f, s, kind="avg")[0])
     over_all_depths = lambda x, f, s: np.repeat(right(x, f, s).max(axis=2, keepdims=True), x.shape[2], axis=2)  # noqa: E731
     assert not cnn.check_max_pool(over_all_depths)
+
+
+# Issue: strict parsing, answers in words in constant time, validated arguments, student answers --
+
+PROPERTY = settings(max_examples=80, deadline=None, database=None)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("maxpool 3", "maxpool takes no count"),
+    ("maxpool p=1", "unknown option 'p' for maxpool"),
+    ("avgpool k=4", "unknown option 'k' for avgpool"),
+    ("relu 5", "relu takes no count"),
+    ("relu f=3", "unknown option 'f' for relu"),
+    ("fc 10 f=3", "unknown option 'f' for fc"),
+    ("conv 32 f=3 f=5", "f is given twice"),
+    ("conv 32 k=16", "k is given twice"),
+    ("conv 32 16", "one count only"),
+    ("conv -1", "must be a whole number, not '-1'"),
+    ("conv 3 f=+3", "must be a whole number, not '+3'"),
+    ("conv 3 f=3.5", "must be a whole number, not '3.5'"),
+    ("conv 3 s=", "must be a whole number, not ''"),
+    ("conv 0", "between 1 and 100,000"),
+    ("conv 3 f=0", "between 1 and 1,000"),
+    ("conv 3 s=0", "between 1 and 1,000"),
+    ("conv 8 f=100000000", "between 1 and 1,000"),
+    ("fc 99999999999999999999", "between 1 and 100,000"),
+    ("conv 99999999999999999 f=1", "between 1 and 100,000"),
+    ("fc 1" + "0" * 5000, "between 1 and 100,000"),
+    ("fc", "how many units"),
+])
+def test_parse_layers_is_strict(text, says):
+    with pytest.raises(ValueError, match=re.escape(says)) as info:
+        cnn.parse_layers(text)
+    assert str(info.value).startswith("Line 1")
+
+
+def test_parse_layers_refuses_what_is_not_text():
+    with pytest.raises(ValueError, match="text"):
+        cnn.parse_layers(["conv 3"])
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("conv 8 f=100000000", "between 1 and 1,000"), ("fc 99999999999999999999", "between 1 and 100,000"),
+    ("conv 99999999999999999 f=1", "between 1 and 100,000"), ("maxpool 3", "takes no count"),
+])
+def test_architecture_view_answers_every_typo_in_words_at_once(text, says):
+    start = time.perf_counter()
+    fig, html = cnn.architecture_view(32, 3, text)
+    assert time.perf_counter() - start < 2.0
+    assert isinstance(fig, Figure) and "Cannot read the layers" in html and says in html and "Traceback" not in html
+
+
+def test_architecture_view_of_huge_counts_is_exact_and_drawn():
+    fig, html = cnn.architecture_view(256, 3, "conv 100000 f=1\nfc 100000")
+    assert "All 2 layers fit" in html and f"{256 * 256 * 100_000 * 100_000 + 100_000 + 4 * 100_000:,d}" in html
+    rows = cnn.volume_table((32, 32, 3), [cnn.conv(99_999_999_999_999_999, f=1)])
+    assert rows[-1]["neurons"] == 32 * 32 * 99_999_999_999_999_999 > 0  # no int64 overflow
+
+
+@pytest.mark.parametrize("args", [(32, 10**7), (32, 10**8, 3, 7), (10**17, 4, 10**9, 0),
+                                  (10**12, 10**12 + 1, 10**9, 0)])
+def test_a_size_that_does_not_fit_is_answered_in_constant_time(args):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="does not fit"):
+        cnn.conv_output_size(*args)
+    assert time.perf_counter() - start < 0.1
+
+
+@pytest.mark.parametrize(("call", "says"), [
+    (lambda: cnn.conv_parameters(3, 3, "3"), "number of filters must be a whole number, got '3'"),
+    (lambda: cnn.conv_parameters(3, 3, -1), "number of filters must be at least 1, got -1"),
+    (lambda: cnn.conv_parameters(3.0, 3, 1), "filter size f must be a whole number"),
+    (lambda: cnn.conv_parameters(3, 3, 1, bias=2), "bias must be True or False"),
+    (lambda: cnn.dense_parameters(-1, 10), "number of inputs n_in must be at least 1, got -1"),
+    (lambda: cnn.dense_parameters(10, True), "number of units n_out must be a whole number"),
+    (lambda: cnn.locally_connected_parameters(0, 5, 3, 3, 1), "output width w_out must be at least 1"),
+    (lambda: cnn.conv_output_size(32, 3, s=0), "stride s must be at least 1"),
+    (lambda: cnn.pool_output_size(32.0, 2), "input size w must be a whole number"),
+])
+def test_size_and_parameter_functions_validate_their_arguments(call, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        call()
+
+
+def test_parameter_counts_are_exact_for_any_size():
+    assert cnn.conv_parameters(3, 3, 10**30) == 28 * 10**30
+    assert cnn.dense_parameters(10**20, 10**20) == (10**20 + 1) * 10**20
+    assert cnn.conv_parameters(np.int64(3), np.int32(3), np.int16(96)) == 2_688
+
+
+@pytest.mark.parametrize(("kwargs", "says"), [(dict(size=300), "from 4 to 256"), (dict(size=3), "from 4 to 256"),
+                                               (dict(size=32.5), "got 32.5"), (dict(depth=2), "depth must be 1"),
+                                               (dict(size=True), "got True")])
+def test_architecture_designer_says_what_it_cannot_show(kwargs, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        cnn.architecture_designer("fc 10", **kwargs)
+    with pytest.raises(ValueError, match="as text"):
+        cnn.architecture_designer(None)
+
+
+@pytest.mark.parametrize("answer", [(np.inf, np.inf, np.inf), (22.7, 22.7, 10.7), (np.nan, 22, 10), ("22", 22, 10),
+                                    (22, 22), "twenty-two", 22, (22, 22, 10, 1), (True, 22, 10)])
+def test_check_conv_volume_junk_gets_a_hint(answer):
+    verdict = cnn.check_conv_volume(answer, input_shape=(64, 64, 3), f=5, s=3, p=2, n_filters=10)
+    assert not verdict and repr(verdict).startswith("Not yet. Hint:") and "22x22" not in repr(verdict)
+
+
+def test_check_conv_volume_names_the_forgotten_part():
+    args = dict(input_shape=(64, 64, 3), f=5, s=3, p=2, n_filters=10)
+    assert cnn.check_conv_volume(np.array([22, 22, 10]), **args)
+    assert cnn.check_conv_volume([22.0, 22.0, 10.0], **args)
+    assert "padding" in repr(cnn.check_conv_volume((20, 20, 10), **args))
+    assert "stride" in repr(cnn.check_conv_volume((64, 64, 10), **args))
+    assert "(w - f + 2p)/s + 1" not in repr(cnn.check_conv_volume(None, **args))
+
+
+@pytest.mark.parametrize("junk", [lambda x, f, s: "abc", lambda x, f, s: {}, lambda x, f, s: [[1, 2], [3]],
+                                  lambda x, f, s: 1j * x, lambda: 1, "max_pool"])
+def test_check_max_pool_junk_gets_a_hint(junk):
+    verdict = cnn.check_max_pool(junk)
+    assert not verdict and repr(verdict).startswith("Not yet. Hint:")
+
+
+def test_check_max_pool_does_not_print_the_expected_shape():
+    verdict = repr(cnn.check_max_pool(lambda x, f, s: x))
+    assert "(2, 2, 1)" not in verdict and "shape" in verdict
+
+
+# Properties ------------------------------------------------------------------------------------
+
+layer_specs = st.one_of(
+    st.tuples(st.just("conv"), st.integers(1, 100_000), st.integers(1, 1_000), st.integers(1, 1_000),
+              st.integers(0, 1_000)),
+    st.tuples(st.sampled_from(["maxpool", "avgpool"]), st.integers(1, 1_000), st.integers(1, 1_000)),
+    st.tuples(st.just("fc"), st.integers(1, 100_000)),
+    st.tuples(st.just("relu")),
+)
+
+
+def spec_text(spec, order):
+    kind, *values = spec
+    if kind == "conv":
+        tokens = [str(values[0]), f"f={values[1]}", f"s={values[2]}", f"p={values[3]}"]
+    elif kind in ("maxpool", "avgpool"):
+        tokens = [f"f={values[0]}", f"s={values[1]}"]
+    elif kind == "fc":
+        tokens = [f"k={values[0]}"]
+    else:
+        tokens = []
+    return " ".join([kind] + [tokens[i] for i in order(len(tokens))])
+
+
+@PROPERTY
+@given(specs=st.lists(layer_specs, max_size=6), data=st.data())
+def test_parse_layers_reads_back_what_was_written_in_any_order(specs, data):
+    text = "\n".join(spec_text(spec, lambda n: data.draw(st.permutations(range(n)))) for spec in specs)
+    expected = []
+    for kind, *values in specs:
+        if kind == "conv":
+            expected.append(cnn.conv(values[0], values[1], values[2], values[3]))
+        elif kind in ("maxpool", "avgpool"):
+            expected.append(cnn.pool(values[0], values[1], kind=kind[:3]))
+        elif kind == "fc":
+            expected.append(cnn.fc(values[0]))
+        else:
+            expected.append(cnn.relu())
+    assert cnn.parse_layers(text) == expected
+
+
+@PROPERTY
+@given(text=st.text(alphabet=st.sampled_from(list("convrelumaxpoolavgfc kfsp=0123456789-+.;#\n")), max_size=40))
+def test_parse_layers_reads_or_refuses_any_text_in_words(text):
+    try:
+        layers = cnn.parse_layers(text)
+    except ValueError as err:
+        assert str(err).startswith("Line ")
+    else:
+        for layer in layers:
+            assert layer.kind in cnn.KINDS
+            used = {"conv": "kfsp", "maxpool": "fs", "avgpool": "fs", "fc": "k", "relu": ""}[layer.kind]
+            for key in used:
+                low, high = cnn.LIMITS[key]
+                assert low <= getattr(layer, key) <= high
+
+
+@PROPERTY
+@given(w=st.integers(1, 10**12), f=st.integers(1, 10**12), s=st.integers(1, 10**6), p=st.integers(0, 10**6))
+def test_conv_output_size_is_the_formula_or_a_refusal_with_settings_that_fit(w, f, s, p):
+    span = w - f + 2 * p
+    try:
+        out = cnn.conv_output_size(w, f, s, p)
+    except ValueError as err:
+        message = str(err)
+        assert span < 0 or span % s != 0
+        assert "does not fit" in message
+        for suggested_s, shown in re.findall(r"\bs=(\d+) \(output (\d+)\)", message):
+            assert cnn.conv_output_size(w, f, int(suggested_s), p) == int(shown)
+        for suggested_p, shown in re.findall(r"\bp=(\d+) \(output (\d+)\)", message):
+            assert cnn.conv_output_size(w, f, s, int(suggested_p)) == int(shown)
+        for suggested_f, shown in re.findall(r"\bf=(\d+) \(output (\d+)\)", message):
+            assert cnn.conv_output_size(w, int(suggested_f), s, p) == int(shown)
+    else:
+        assert span >= 0 and span % s == 0 and out == span // s + 1
+
+
+@PROPERTY
+@given(h=st.integers(1, 300), f=st.integers(1, 11), s=st.integers(1, 5), p=st.integers(0, 5), k=st.integers(1, 512),
+       wrong=st.tuples(st.integers(-5, 400), st.integers(-5, 400), st.integers(-5, 600)))
+def test_check_conv_volume_passes_the_right_volume_only(h, f, s, p, k, wrong):
+    if h - f + 2 * p < 0:
+        return
+    right = ((h - f + 2 * p) // s + 1, (h - f + 2 * p) // s + 1, k)
+    args = dict(input_shape=(h, h, 3), f=f, s=s, p=p, n_filters=k)
+    assert cnn.check_conv_volume(right, **args)
+    assert cnn.check_conv_volume(tuple(np.float32(v) for v in right), **args)
+    verdict = cnn.check_conv_volume(wrong, **args)
+    assert bool(verdict) == (wrong == right)
+    if not verdict:
+        assert "x".join(map(str, right)) not in repr(verdict)
+
+
+# Exercise checks added for the teaching review
+
+
+def test_check_max_pool_backward_passes_the_reference_and_hints_at_mistakes(capsys):
+    from verdicts import assert_hint, assert_passed
+
+    assert_passed(cnn.check_max_pool_backward(cnn.max_pool_backward), capsys)
+
+    def overwrite(x, f, s, dout):
+        dx = np.zeros_like(x)
+        for i in range(dout.shape[0]):
+            for j in range(dout.shape[1]):
+                window = x[i * s : i * s + f, j * s : j * s + f]
+                for c in range(x.shape[2]):
+                    a, b = np.unravel_index(np.argmax(window[:, :, c]), window.shape[:2])
+                    dx[i * s + a, j * s + b, c] = dout[i, j, c]
+        return dx
+
+    def average(x, f, s, dout):
+        dx = np.zeros_like(x)
+        for i in range(dout.shape[0]):
+            for j in range(dout.shape[1]):
+                dx[i * s : i * s + f, j * s : j * s + f] += dout[i, j] / (f * f)
+        return dx
+
+    def raises(x, f, s, dout):
+        raise IndexError("out of range")
+
+    assert "add" in assert_hint(cnn.check_max_pool_backward(overwrite), capsys)
+    assert "average pooling" in assert_hint(cnn.check_max_pool_backward(average), capsys)
+    assert "shape" in assert_hint(cnn.check_max_pool_backward(lambda x, f, s, dout: dout), capsys)
+    assert "IndexError" in assert_hint(cnn.check_max_pool_backward(raises), capsys)
+    for junk in (None, ..., "dx", 3, lambda x, f, s, dout: None, lambda x, f, s, dout: np.full(x.shape, np.nan),
+                 lambda x, f, s, dout: "text", lambda x, f, s, dout: np.zeros_like(x)):
+        out = assert_hint(cnn.check_max_pool_backward(junk), capsys)
+        assert "unravel" not in out and "argmax" not in out
+
+
+def test_training_progress_leaves_no_line_behind(capsys):
+    x, y = np.zeros((8, 3), "float32"), np.zeros((8,), "int32")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[cnn.training_progress(2, every=0)])
+    out = capsys.readouterr().out
+    assert "epoch 2/2" in out and "left" in out and out.endswith("\r")

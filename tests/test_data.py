@@ -1,6 +1,7 @@
 """helpers.data: verified MNIST (found, downloaded or refused with a fix), subsets, toy sets, patches."""
 
 import hashlib
+import re
 import shutil
 import struct
 import urllib.error
@@ -139,16 +140,19 @@ def test_keras_cache_defaults_to_home(monkeypatch, tmp_path):
     assert data.keras_cache_dir() == tmp_path / ".keras" / "datasets"
 
 
-def test_find_mnist_earlier_folder_wins(search_dirs, good_npz):
+def test_find_mnist_earlier_folder_wins(search_dirs, good_npz, monkeypatch):
     for folder in search_dirs:
         shutil.copy(good_npz, folder / data.MNIST_FILENAME)
     for folder in search_dirs:
         assert data.find_mnist(download=False) == folder / data.MNIST_FILENAME
         (folder / data.MNIST_FILENAME).unlink()
+        monkeypatch.delenv("COURSE_DATA_DIR", raising=False)  # set, it must hold the file (see below)
 
 
 @pytest.mark.parametrize("index", [0, 1, 2])
-def test_find_mnist_uses_later_folder_when_earlier_are_empty(search_dirs, good_npz, index):
+def test_find_mnist_uses_later_folder_when_earlier_are_empty(search_dirs, good_npz, index, monkeypatch):
+    if index > 0:
+        monkeypatch.delenv("COURSE_DATA_DIR")  # set, it must hold the file (see below)
     shutil.copy(good_npz, search_dirs[index] / data.MNIST_FILENAME)
     assert data.find_mnist(download=False) == search_dirs[index] / data.MNIST_FILENAME
 
@@ -201,7 +205,8 @@ def test_load_mnist_options(tiny_is_mnist, good_npz, tiny_arrays):
     np.testing.assert_array_equal(y_train.argmax(axis=1), sub_y)
 
 
-def test_load_mnist_searches_when_no_path(tiny_is_mnist, search_dirs, good_npz):
+def test_load_mnist_searches_when_no_path(tiny_is_mnist, search_dirs, good_npz, monkeypatch):
+    monkeypatch.delenv("COURSE_DATA_DIR")  # set, it must hold the file
     shutil.copy(good_npz, search_dirs[2] / data.MNIST_FILENAME)
     (x_train, _), _ = data.load_mnist()
     assert x_train.shape == (6, 28, 28)
@@ -262,6 +267,8 @@ def test_download_mnist_offline_says_where_to_put_the_file(keras_utils, monkeypa
 
 
 def test_load_mnist_offline_with_no_copy_anywhere(keras_utils, monkeypatch, search_dirs):
+    monkeypatch.delenv("COURSE_DATA_DIR")  # set to an empty folder, it is an error of its own (below)
+    search_dirs = search_dirs[1:]
     fake = offline()
     monkeypatch.setattr(keras_utils, "get_file", fake)
     with pytest.raises(FileNotFoundError) as info:
@@ -291,6 +298,7 @@ def test_download_mnist_moves_verified_file_into_place(
 
 
 def test_load_mnist_downloads_once_into_data_dir(keras_utils, monkeypatch, tiny_is_mnist, search_dirs, good_npz):
+    monkeypatch.delenv("COURSE_DATA_DIR")  # set, it must hold the file
     fake = FakeGetFile(source=good_npz)
     monkeypatch.setattr(keras_utils, "get_file", fake)
     (x_train, _), _ = data.load_mnist()
@@ -625,3 +633,116 @@ def test_binarize_stochastic_is_repeatable_by_seed_and_accepts_a_generator():
 def test_binarize_stochastic_refuses_values_outside_0_1(bad):
     with pytest.raises(ValueError, match="divide by 255"):
         data.binarize_stochastic(np.array(bad))
+
+
+# Issue: missing, not a file, unreadable, damaged, wrong contents; COURSE_DATA_DIR; arguments ---
+
+
+def test_a_missing_path_says_so_not_delete(tmp_path, tiny_sha256):
+    missing = tmp_path / "nowhere" / "mnist.npz"
+    with pytest.raises(FileNotFoundError, match="does not exist") as info:
+        data.read_verified_npz(missing, tiny_sha256)
+    assert str(missing) in str(info.value) and "Delete" not in str(info.value)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        data.load_mnist(path=missing)
+
+
+def test_a_folder_given_as_the_file_says_so_and_points_inside(tmp_path, good_npz, tiny_sha256):
+    folder = tmp_path / "mnist_folder"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match="is a folder, not a file") as info:
+        data.read_verified_npz(folder, tiny_sha256)
+    assert "Delete" not in str(info.value) and "truncated" not in str(info.value)
+    shutil.copy(good_npz, folder / data.MNIST_FILENAME)
+    with pytest.raises(IsADirectoryError) as info:
+        data.load_mnist(path=folder)
+    assert str(folder / data.MNIST_FILENAME) in str(info.value)
+
+
+def test_an_unreadable_file_says_permission_not_delete(good_npz, tiny_sha256, monkeypatch):
+    monkeypatch.setattr(data.os, "access", lambda path, mode: False)
+    with pytest.raises(PermissionError, match="cannot be read") as info:
+        data.read_verified_npz(good_npz, tiny_sha256)
+    assert str(good_npz) in str(info.value) and "chmod" in str(info.value) and "Delete" not in str(info.value)
+
+
+def test_an_unreadable_file_for_real(good_npz, tiny_sha256):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads any file")
+    good_npz.chmod(0)
+    try:
+        with pytest.raises(PermissionError, match="cannot be read"):
+            data.read_verified_npz(good_npz, tiny_sha256)
+    finally:
+        good_npz.chmod(0o644)
+
+
+def test_a_folder_named_mnist_npz_in_data_is_an_error_not_a_download_target(
+    keras_utils, monkeypatch, tiny_is_mnist, search_dirs, good_npz
+):
+    monkeypatch.delenv("COURSE_DATA_DIR")
+    fake = FakeGetFile(source=good_npz)
+    monkeypatch.setattr(keras_utils, "get_file", fake)
+    blocker = config.DATA_DIR / data.MNIST_FILENAME
+    blocker.mkdir()
+    for _ in range(2):  # the second run says the same, no shutil.Error
+        with pytest.raises(IsADirectoryError, match="is a folder") as info:
+            data.load_mnist()
+        assert str(blocker) in str(info.value)
+    with pytest.raises(IsADirectoryError, match="remove or rename that folder"):
+        data.download_mnist(config.DATA_DIR)
+    assert fake.calls == [] and list(blocker.iterdir()) == []
+
+
+def test_download_into_a_file_is_refused(tmp_path, keras_utils, monkeypatch, good_npz):
+    monkeypatch.setattr(keras_utils, "get_file", FakeGetFile(source=good_npz))
+    a_file = tmp_path / "data"
+    a_file.write_text("not a folder")
+    with pytest.raises(NotADirectoryError, match="not a folder"):
+        data.download_mnist(a_file)
+
+
+@pytest.mark.parametrize(("setup", "error", "says"), [
+    (lambda d: None, FileNotFoundError, "does not exist"),
+    (lambda d: d.write_text("x"), NotADirectoryError, "is a file, not a folder"),
+    (lambda d: d.mkdir(), FileNotFoundError, "holds no mnist.npz"),
+    (lambda d: (d / "mnist.npz").mkdir(parents=True), IsADirectoryError, "is a folder, not a file"),
+])
+def test_a_bad_course_data_dir_is_an_error_that_names_the_variable(search_dirs, monkeypatch, tmp_path, good_npz,
+                                                                   setup, error, says):
+    shutil.copy(good_npz, search_dirs[1] / data.MNIST_FILENAME)  # a good copy later on is not used silently
+    override = tmp_path / "elsewhere"
+    setup(override)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(override))
+    with pytest.raises(error, match=says) as info:
+        data.find_mnist(download=False)
+    assert "COURSE_DATA_DIR" in str(info.value) and str(override) in str(info.value)
+
+
+@pytest.mark.parametrize(("kwargs", "says"), [
+    (dict(n_train=2.5), "n_train must be a whole number or None, got 2.5"),
+    (dict(n_train="100"), "n_train must be a whole number or None, got '100'"),
+    (dict(n_test=0), "n_test must be at least 1, got 0"),
+    (dict(n_train=True), "n_train must be a whole number"),
+    (dict(seed=-1), "seed must be at least 0, got -1"),
+    (dict(seed=1.5), "seed must be a whole number"),
+    (dict(flatten="yes"), "flatten must be True or False"),
+    (dict(path=3), "path must be the path of mnist.npz"),
+])
+def test_load_mnist_bad_arguments_get_a_clear_error(kwargs, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        data.load_mnist(**kwargs)
+
+
+def test_load_mnist_takes_numpy_integers(tiny_is_mnist, good_npz):
+    (x_train, _), (x_test, _) = data.load_mnist(path=good_npz, n_train=np.int64(3), n_test=np.int32(2),
+                                                seed=np.uint8(1))
+    assert len(x_train) == 3 and len(x_test) == 2
+
+
+@pytest.mark.parametrize("n", [2.5, "3", True])
+def test_subset_refuses_what_is_not_a_count(n):
+    with pytest.raises(ValueError, match="whole number"):
+        data.subset(np.arange(10), np.arange(10), n)

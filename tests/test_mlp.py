@@ -225,3 +225,79 @@ def test_identical_hidden_units_right(capsys):
 def test_identical_hidden_units_wrong(capsys, answer):
     out = assert_hint(mlp.check_identical_hidden_units(answer), capsys)
     assert "W1" in out
+
+
+# Issue: answers students type, wrong verdicts, hints that diagnose ------------------------------
+
+
+@pytest.mark.parametrize("answer", [float("nan"), float("inf"), -float("inf"), "abc", "235100", [235100],
+                                    np.zeros((2, 2)), 1 + 2j, True, np.array(["a"])])
+def test_parameter_count_any_junk_gets_a_hint_saying_what_is_expected(capsys, answer):
+    out = assert_hint(mlp.check_parameter_count(answer, layer_sizes=[784, 256, 128, 10]), capsys)
+    assert "whole number" in out and "235146" not in out and "235,146" not in out
+
+
+@pytest.mark.parametrize(("answer", "says"), [(784 * 256 + 256 * 128 + 128 * 10, "bias"),
+                                              (235_146 + 784, "input layer has no biases")])
+def test_parameter_count_hint_names_the_missing_part(capsys, answer, says):
+    assert says in assert_hint(mlp.check_parameter_count(answer, layer_sizes=[784, 256, 128, 10]), capsys)
+
+
+def test_weight_decay_factor_accepts_float32(capsys):
+    assert_passed(mlp.check_weight_decay_factor(np.float32(0.9995), learning_rate=0.5, lam=1e-3), capsys)
+    assert_passed(mlp.check_weight_decay_factor(np.float16(1) - np.float32(0.0005), learning_rate=0.5, lam=1e-3),
+                  capsys)
+    assert "shrinks" in assert_hint(mlp.check_weight_decay_factor(1.0005, learning_rate=0.5, lam=1e-3), capsys)
+
+
+@pytest.mark.parametrize("answer", [True, np.bool_(True), 1.5, "1", [1]])
+def test_identical_hidden_units_refuses_a_yes_or_a_fraction(capsys, answer):
+    assert_hint(mlp.check_identical_hidden_units(answer), capsys)
+
+
+@pytest.mark.parametrize("answer", [lambda Z, Y: "abc", lambda Z, Y: {}, lambda Z, Y: [[1, 2], [3]],
+                                    lambda Z, Y: 1j * Z, lambda: 1, "tanh"])
+def test_tanh_delta_junk_from_a_function_gets_a_hint(capsys, answer):
+    assert_hint(mlp.check_tanh_output_delta(answer), capsys)
+
+
+def test_tanh_delta_hint_does_not_give_the_derivative(capsys):
+    out = assert_hint(mlp.check_tanh_output_delta(None), capsys)
+    assert "1 - a" not in out and "1 - tanh" not in out and "-(y - a)" not in out
+
+
+def test_playground_refuses_bad_arguments():
+    X, y = data.make_spiral(10, 2)
+    with pytest.raises(ValueError, match="train must be a function"):
+        mlp.playground("train", X, y)
+    with pytest.raises(ValueError, match="same number of examples"):
+        mlp.playground(lambda *a, **k: None, X, y[:-1])
+
+
+# Exercise checks added for the teaching review ----------------------------------------------------
+
+
+def test_relu_layer_backward(capsys):
+    def good(G, A_prev, W, b):
+        dZ = G * (A_prev @ W.T + b > 0)
+        return dZ.T @ A_prev, dZ.sum(axis=0), dZ @ W
+
+    def no_mask(G, A_prev, W, b):
+        return G.T @ A_prev, G.sum(axis=0), G @ W
+
+    def averaged(G, A_prev, W, b):
+        dW, db, dA = good(G, A_prev, W, b)
+        return dW / len(G), db / len(G), dA
+
+    def transposed(G, A_prev, W, b):
+        dW, db, dA = good(G, A_prev, W, b)
+        return dW.T, db, dA
+
+    assert_passed(mlp.check_relu_layer_backward(good), capsys)
+    assert "ReLU" in assert_hint(mlp.check_relu_layer_backward(no_mask), capsys)
+    assert "no mean" in assert_hint(mlp.check_relu_layer_backward(averaged), capsys)
+    assert "transposed" in assert_hint(mlp.check_relu_layer_backward(transposed), capsys)
+    for bad in [..., None, "f", lambda *a: 1 / 0, lambda *a: None, lambda *a: (1, 2), lambda *a: ("x", 1, 2),
+                lambda G, A, W, b: (W * np.nan, b, A)]:
+        out = assert_hint(mlp.check_relu_layer_backward(bad), capsys)
+        assert "dZ.T @ A_prev" not in out and "> 0" not in out  # hints never give the formula

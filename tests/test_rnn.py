@@ -435,3 +435,156 @@ def test_state_jacobian_of_the_rnn_is_the_written_out_product(cells):
         expected.append(np.linalg.norm(product, 2))
         product = (p["U"] * (1 - H[0, t] ** 2)) @ product
     assert np.allclose(cells["state_jacobian_norms"](p, x), expected, rtol=1e-6)
+
+
+# Added for the teaching review: the LSTM step backward, the progress line -----------------------
+
+
+def lstm_step_backward_by_tape(x, h_prev, c_prev, W, U, b, dh, dc):
+    """A correct answer to exercise 5, by GradientTape of L = sum(dh * h_t) + sum(dc * c_t)."""
+    inputs = [tf.Variable(v) for v in (x, h_prev, c_prev, W, U, b)]
+    with tf.GradientTape() as tape:
+        x_, h_, c_, W_, U_, b_ = inputs
+        i, f, g, o = tf.split(x_ @ W_ + h_ @ U_ + b_, 4, axis=-1)
+        c = tf.sigmoid(f) * c_ + tf.sigmoid(i) * tf.tanh(g)
+        h = tf.sigmoid(o) * tf.tanh(c)
+        loss = tf.reduce_sum(dh * h) + tf.reduce_sum(dc * c)
+    return tuple(g.numpy() for g in tape.gradient(loss, inputs))
+
+
+def test_lstm_step_backward_passes_a_correct_answer(capsys):
+    from verdicts import assert_passed
+
+    assert_passed(rnn.check_lstm_step_backward(lstm_step_backward_by_tape), capsys)
+    # a list is as good as a tuple
+    assert rnn.check_lstm_step_backward(lambda *a: list(lstm_step_backward_by_tape(*a)))
+
+
+def test_lstm_step_backward_names_the_missing_path_through_h(capsys):
+    from verdicts import assert_hint
+
+    def without_h_path(x, h_prev, c_prev, W, U, b, dh, dc):
+        sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
+        i, f, g, o = np.split(x @ W + h_prev @ U + b, 4, axis=-1)
+        i, f, g, o = sig(i), sig(f), np.tanh(g), sig(o)
+        c = f * c_prev + i * g
+        da = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dc * i * (1 - g ** 2),
+                             dh * np.tanh(c) * o * (1 - o)], axis=-1)  # dc alone: the dh path into c is missing
+        return da @ W.T, da @ U.T, dc * f, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+
+    out = assert_hint(rnn.check_lstm_step_backward(without_h_path), capsys)
+    assert "two ways" in out
+
+
+def test_lstm_step_backward_names_the_wrong_gradient(capsys):
+    from verdicts import assert_hint
+
+    def db_not_summed(*args):
+        grads = list(lstm_step_backward_by_tape(*args))
+        grads[5] = grads[5] * 2
+        return grads
+
+    out = assert_hint(rnn.check_lstm_step_backward(db_not_summed), capsys)
+    assert "db differs from finite differences" in out and "dx, dh_prev, dc_prev, dW, dU agree" in out
+
+
+@pytest.mark.parametrize("answer, words", [
+    (..., "Define a function"), (None, "Define a function"), ("lstm", "Define a function"),
+    (lambda *a: ..., "returns Ellipsis"), (lambda *a: 1 / 0, "ZeroDivisionError"),
+    (lambda *a: "six arrays", "Return six arrays"), (lambda *a: (1, 2), "Return six arrays"),
+    (lambda *a: [np.nan] * 6, "must have shape"), (lambda *a: [np.zeros(3)] * 6, "must have shape"),
+    (lambda *a: tuple(np.full_like(v, np.nan) for v in a[:6]), "nan"),
+    (lambda *a: tuple(np.zeros_like(v) for v in a[:6]), "none agree"),
+    (lambda *a: [["a"]] * 6, "array of numbers"),
+])
+def test_lstm_step_backward_hints_and_never_raises(answer, words, capsys):
+    from verdicts import assert_hint
+
+    out = assert_hint(rnn.check_lstm_step_backward(answer), capsys)
+    assert words in out
+    assert "dc_total" not in out and "1 - g" not in out  # a hint, not the answer
+
+
+def test_progress_line_counts_epochs_and_leaves_a_summary(capsys):
+    x, y = rnn.marked_recall_task(64, lag=2, lead=1, seed=0)
+    progress = rnn.ProgressLine(3)
+    results = []
+    for label, epochs in (("first", 1), ("second", 2)):
+        model = keras.Sequential([keras.Input((None, 9)), keras.layers.SimpleRNN(4),
+                                  keras.layers.Dense(8, activation="softmax")])
+        results.append(rnn.fit_classifier_live(model, x, y, x[:16], y[:16], progress=progress, label=label,
+                                               epochs=epochs, batch_size=32))
+        assert progress.text.startswith(f"{label}: epoch {epochs}/{epochs}, loss ")
+    assert progress.epochs_done == 3 and "about 0 s left" in progress.text
+    assert set(results[1]) == {"accuracy", "params", "seconds", "epochs", "history"}
+    assert len(results[1]["history"]["loss"]) == 2 and 0 <= results[1]["accuracy"] <= 1
+    assert capsys.readouterr().out == ""  # outside a notebook nothing is redrawn while training
+    progress.done("trained 2 models")
+    assert capsys.readouterr().out == "trained 2 models\n"
+
+
+def test_progress_line_without_the_metric_and_its_clock():
+    progress = rnn.ProgressLine(0, metric="neg_elbo")  # at least one epoch, whatever it is told
+    assert progress.total_epochs == 1 and progress.start("VAE", 1) is progress
+    progress.on_epoch_end(0, {"loss": 1.0})
+    assert progress.text.startswith("VAE: epoch 1/1;") and "neg_elbo" not in progress.text
+    assert rnn._clock(5.4) == "5 s" and rnn._clock(125) == "2 min 05 s"
+
+
+def test_fit_classifier_live_refuses_mismatched_data():
+    model = keras.Sequential([keras.Input((None, 9)), keras.layers.SimpleRNN(2), keras.layers.Dense(8)])
+    x, y = rnn.marked_recall_task(10, lag=2)
+    with pytest.raises(ValueError, match="as many rows"):
+        rnn.fit_classifier_live(model, x, y[:5], x, y, progress=rnn.ProgressLine(1), label="x", epochs=1)
+
+
+# Issue: answers students type, wrong verdicts, hints that diagnose ------------------------------
+
+
+@pytest.mark.parametrize("answer", ["abc", [18000], np.zeros((2, 2)), 1j, np.nan, np.inf, True, 18047.5])
+def test_number_checks_turn_junk_into_a_hint(answer):
+    for verdict in (rnn.check_recurrent_parameters(answer, cell="GRU", n_inputs=28, n_units=64),
+                    rnn.check_forget_fraction(answer, forget=0.95, steps=50)):
+        assert not verdict and repr(verdict).startswith("Not yet. Hint:")
+        assert "18048" not in repr(verdict) and "18,048" not in repr(verdict)
+
+
+@pytest.mark.parametrize("answer", [(16, 28.5, 64), (np.inf, 28, 64), ("16", 28, 64), (16, None), 64, {"N": 16}])
+def test_recurrent_output_shape_junk_gets_a_hint(answer):
+    verdict = rnn.check_recurrent_output_shape(answer, (16, 28, 28), 32, True, True)
+    assert not verdict and "tuple of whole numbers" in repr(verdict)
+
+
+def test_recurrent_checks_diagnose_which_part_is_wrong():
+    assert "one block" in repr(rnn.check_recurrent_parameters(64 * (28 + 64 + 1), cell="LSTM", n_inputs=28,
+                                                               n_units=64))
+    assert "biases are missing" in repr(rnn.check_recurrent_parameters(4 * 64 * (28 + 64), cell="LSTM",
+                                                                       n_inputs=28, n_units=64))
+    assert "multiplies" in repr(rnn.check_forget_fraction(0.95 * 50, forget=0.95, steps=50))
+    assert "features" in repr(rnn.check_recurrent_output_shape((16, 28, 32), (16, 28, 28), 32, True, True))
+    assert rnn.check_forget_fraction(np.float32(0.95) ** 50, forget=0.95, steps=50)
+
+
+def test_jacobian_hint_does_not_give_the_derivative():
+    for verdict in (rnn.check_rnn_step_jacobian(None), rnn.check_rnn_step_jacobian(lambda h, U: U)):
+        assert not verdict
+        assert "1 - h_t[k]^2" not in repr(verdict) and "U[j, k] times" not in repr(verdict)
+    assert "U alone" in repr(rnn.check_rnn_step_jacobian(lambda h, U: U))
+    assert "column" in repr(rnn.check_rnn_step_jacobian(lambda h, U: (1 - h**2)[:, None] * U))
+
+
+@pytest.mark.parametrize("junk", [lambda h, U: "abc", lambda h, U: {}, lambda h, U: [[1, 2], [3]], lambda: 1, 3])
+def test_jacobian_junk_gets_a_hint(junk):
+    verdict = rnn.check_rnn_step_jacobian(junk)
+    assert not verdict and repr(verdict).startswith("Not yet. Hint:")
+
+
+def test_gate_explorer_refuses_a_cell_it_has_no_run_for():
+    sequence = np.zeros((4, 2))
+    runs = {"LSTM": {"h": np.zeros((4, 3)), "trace": {}}}
+    with pytest.raises(ValueError, match=r"cell must be one of \['LSTM'\], got 'LSTM2'"):
+        rnn.gate_explorer(sequence, runs, cell="LSTM2")
+    with pytest.raises(ValueError, match="t must be a step from 1 to 4, got 9"):
+        rnn.gate_explorer(sequence, runs, t=9)
+    with pytest.raises(ValueError, match="one run per cell"):
+        rnn.gate_explorer(sequence, {})

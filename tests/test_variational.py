@@ -214,3 +214,100 @@ def test_check_log_mean_exp():
     assert "-1000" in repr(naive)
     assert_hint(variational.check_log_mean_exp(lambda a: np.max(a, axis=-1)))  # the max alone is not the mean
     assert_hint(variational.check_log_mean_exp(lambda a: None))
+
+
+# Added for the teaching review: the KL's gradient, the progress line --------------------------------
+
+
+def test_check_kl_gradients_passes_the_derivative_by_tape(capsys):
+    from verdicts import assert_passed
+
+    def by_tape(mean, log_var):
+        variables = [tf.Variable(mean), tf.Variable(log_var)]
+        with tf.GradientTape() as tape:
+            kl = tf.reduce_sum(0.5 * (tf.exp(variables[1]) + variables[0] ** 2 - 1.0 - variables[1]))
+        return tuple(g.numpy() for g in tape.gradient(kl, variables))
+
+    assert_passed(variational.check_kl_gradients(by_tape), capsys)
+    assert variational.check_kl_gradients(lambda m, lv: [m, 0.5 * (np.exp(lv) - 1)])
+
+
+@pytest.mark.parametrize("answer, words", [
+    (..., "Define a function"), (None, "Define a function"), (3.0, "Define a function"),
+    (lambda m, lv: ..., "returns Ellipsis"), (lambda m, lv: 1 / 0, "ZeroDivisionError"),
+    (lambda m, lv: "grad", "Return two arrays"), (lambda m, lv: (m,), "Return two arrays"),
+    (lambda m, lv: (m, "x"), "array of numbers"), (lambda m, lv: (m, m[0]), "must have shape"),
+    (lambda m, lv: (m, np.log(lv)), "nan or inf"),
+    (lambda m, lv: (2 * m, 0.5 * (np.exp(lv) - 1)), "d_mean differs"),
+    (lambda m, lv: (m, np.exp(lv)), "d_log_var differs"),
+    (lambda m, lv: (m, 0.5 * (1 - np.exp(-lv))), "with respect to the variance"),
+])
+def test_check_kl_gradients_hints_and_never_raises(answer, words, capsys):
+    from verdicts import assert_hint
+
+    out = assert_hint(variational.check_kl_gradients(answer), capsys)
+    assert words in out
+    assert "exp(log_var) - 1" not in out and "0.5 * (" not in out  # a hint, not the answer
+
+
+def test_the_progress_line_is_the_one_of_notebook_06():
+    from helpers import rnn
+
+    assert variational.ProgressLine is rnn.ProgressLine
+
+
+# Issue: answers students type, wrong verdicts, hints that diagnose ------------------------------
+
+
+@pytest.mark.parametrize("answer", ["0.5", [0.5], np.zeros((2, 2)), 0.5j, np.nan, np.inf, True])
+def test_number_checks_turn_junk_into_a_hint(answer):
+    assert_hint(variational.check_gaussian_kl_value(answer, mean=1.0, var=1.0))
+    assert_hint(variational.check_bernoulli_nll(answer, x=[1, 0, 1, 1], p=[0.9, 0.2, 0.6, 0.5]))
+
+
+def test_hints_do_not_give_the_formula():
+    kl = repr(variational.check_gaussian_kl_value(None, mean=1.0, var=1.0))
+    assert "mean^2 - 1" not in kl and "ln var" not in kl
+    for verdict in (variational.check_reparameterize(None), variational.check_reparameterize(lambda m, lv, e: m),
+                    variational.check_reparameterize(lambda m, lv, e: m + np.exp(lv) * e)):
+        assert "exp(log_var / 2)" not in repr(verdict) and "mean + sigma * eps" not in repr(verdict)
+    for verdict in (variational.check_log_mean_exp(None), variational.check_log_mean_exp(lambda a: a.sum(-1))):
+        assert "m + log mean exp" not in repr(verdict) and "expected" not in repr(verdict)
+
+
+def test_log_mean_exp_never_prints_the_expected_output():
+    def stable(a):
+        m = np.max(a, axis=-1, keepdims=True)
+        return (m + np.log(np.mean(np.exp(a - m), axis=-1, keepdims=True)))[..., 0]
+
+    off = repr(variational.check_log_mean_exp(lambda a: stable(a) + 0.1))
+    assert "log(2)" not in off and f"{np.log(2):.4f}" not in off and "0.693" not in off
+    assert "of the sum" in repr(variational.check_log_mean_exp(lambda a: stable(a) + np.log(a.shape[-1])))
+    assert "largest entry alone" in repr(variational.check_log_mean_exp(lambda a: np.max(a, axis=-1)))
+
+
+def test_float32_answers_pass():
+    def stable32(a):
+        a = np.asarray(a, dtype=np.float32)
+        m = np.max(a, axis=-1, keepdims=True)
+        return (m + np.log(np.mean(np.exp(a - m), axis=-1, keepdims=True)))[..., 0]
+
+    assert variational.check_log_mean_exp(stable32)
+    assert variational.check_reparameterize(
+        lambda m, lv, e: (m + np.exp(0.5 * lv) * e).astype(np.float32))
+    assert variational.check_gaussian_kl_value(np.float32(0.5), mean=1.0, var=1.0)
+
+
+@pytest.mark.parametrize("junk", [lambda *a: "abc", lambda *a: {}, lambda *a: [[1, 2], [3]], lambda: 1, 3])
+def test_function_checks_turn_junk_into_a_hint(junk):
+    assert_hint(variational.check_reparameterize(junk))
+    assert_hint(variational.check_log_mean_exp(junk))
+
+
+@pytest.mark.parametrize(("kwargs", "says"), [(dict(digit=10), "digit must be one of the digits 0 to 9, got 10"),
+                                               (dict(digit="3"), "digit must be one of the digits"),
+                                               (dict(limit=0), "limit must be a positive number")])
+def test_latent_decoder_refuses_bad_arguments(kwargs, says):
+    codes, labels = np.zeros((5, 2)), np.arange(5)
+    with pytest.raises(ValueError, match=re.escape(says)):
+        variational.latent_decoder(lambda z: np.zeros((len(z), 784)), codes, labels, **kwargs)

@@ -16,6 +16,7 @@ every widget from its saved state. Every figure carries its text description as 
 """
 
 import html
+import re
 import shutil
 import sys
 from html.parser import HTMLParser
@@ -157,6 +158,26 @@ def exporter(mathjax_url=None, widget_urls=None):
     return HTMLExporter(template_name="course_site", extra_template_basedirs=[str(TEMPLATES)], config=config)
 
 
+BADGE = re.compile(r"\[!\[([^\]]*)\]\([^)]*\)\]\(([^)]*)\)")
+
+
+def for_reading(nb):
+    """The notebook as the site shows it: its launch badges as plain links (the badge images live
+    on the web, and the site works offline), and without the bootstrap cell (it only matters on
+    Colab and Kaggle)."""
+    nb = nbformat.from_dict(nb)
+    cells = []
+    for cell in nb.cells:
+        role = cell.metadata.get("course_launch")
+        if role == "bootstrap":
+            continue
+        if role == "badges":
+            cell.source = BADGE.sub(lambda m: f"[{m.group(1)}]({m.group(2)})", cell.source)
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
 def page_name(path):
     return f"{Path(path).stem}.html"
 
@@ -178,6 +199,10 @@ def render(path, out_dir, prev_path=None, next_path=None, html_exporter=None):
     """Write one notebook's page and its image files; return (page path, [(level, id, text)])."""
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    student = out_dir / STUDENT_DIR / path.name
+    student.parent.mkdir(exist_ok=True)
+    nbformat.write(build_student.student_notebook(nb), student)
+    nb = for_reading(nb)
     files_dir = f"{path.stem}_files"
     resources = {"output_files_dir": files_dir, "unique_key": path.stem, "metadata": {"name": path.stem}}
     body, resources = (html_exporter or exporter()).from_notebook_node(nb, resources=resources)
@@ -188,9 +213,6 @@ def render(path, out_dir, prev_path=None, next_path=None, html_exporter=None):
     head, sep, rest = body.partition("<body")
     tag_end = rest.index(">") + 1
     body = head + sep + rest[:tag_end] + "\n" + nav_bar(path, prev_path, next_path) + rest[tag_end:]
-    student = out_dir / STUDENT_DIR / path.name
-    student.parent.mkdir(exist_ok=True)
-    nbformat.write(build_student.student_notebook(nb), student)
     body = with_packaged_mathjax_fonts(body)
     page = out_dir / page_name(path)
     page.write_text(body, encoding="utf-8")

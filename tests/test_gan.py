@@ -231,7 +231,7 @@ def test_latent_walk_widget_updates():
 
 # Exercise checks ----------------------------------------------------------------------------------
 
-BAD_ANSWERS = [None, ..., "0.75", float("nan"), [0.1, 0.2], np.zeros((2, 2)), True]
+BAD_ANSWERS = [None, ..., "abc", float("nan"), [0.1, 0.2], np.zeros((2, 2)), True]
 
 
 def test_check_optimal_discriminator(capsys):

@@ -149,9 +149,8 @@ def main(argv=None):
                 if args.fast == "run" else "not run")
     full_how = ("measured now, wall time of a fresh kernel running the whole notebook" if args.full == "run" else
                 "read from the committed outputs of the last full run (`make execute`): the run time the notebook "
-                "recorded in its last cell and the figures it recorded (`record_figure`); `-` where a notebook has "
-                "no full-mode outputs "
-                "committed yet")
+                "recorded in its last cell and the figures it recorded (`record_figure`); `-` where a "
+                "notebook's committed outputs record no full-mode figure (not re-executed since they are recorded)")
     text = table(rows, fast_how, full_how)
     print(text)
     args.out.write_text(text + "\n")

@@ -11,7 +11,7 @@ from keras import ops
 
 from .checking import call_student, close, describe, read_array, read_number, report, unanswered
 from .live import LiveFigure
-from .rnn import ProgressLine  # noqa: F401  (the progress line of the long training cells, as in 06 and 07)
+from .progress import ProgressLine  # noqa: F401  (the progress line of the long training cells, as in 06 and 07)
 
 # Measures -----------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from keras import ops
 
 from .checking import call_student, close, numeric_gradient, read_array, read_number, read_numbers, report, unanswered
 from .live import LiveFigure
+from .progress import ProgressLine  # noqa: F401  (notebook 06 uses rnn.ProgressLine)
 
 
 def marked_recall_task(n, lag, n_symbols=8, lead=10, seed=0):
@@ -80,7 +81,7 @@ class MinimalGatedUnitCell(keras.layers.Layer):
 
 
 def fit_classifier(model, x, y, x_test, y_test, *, epochs, batch_size=128, learning_rate=1e-3, decay=False,
-                   validation=None):
+                   validation=None, callbacks=()):
     """Compile ``model`` (Adam, sparse cross-entropy), train it quietly and measure it.
 
     With ``decay=True`` the learning rate falls from ``learning_rate`` to 0 along a cosine over
@@ -98,7 +99,8 @@ def fit_classifier(model, x, y, x_test, y_test, *, epochs, batch_size=128, learn
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     start = time.perf_counter()
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, validation_data=validation)
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, validation_data=validation,
+                        callbacks=list(callbacks))
     seconds = time.perf_counter() - start
     accuracy = float(model.evaluate(x_test, y_test, verbose=0, batch_size=1024)[1])
     return {"accuracy": accuracy, "params": int(model.count_params()), "seconds": seconds, "epochs": epochs,
@@ -318,83 +320,12 @@ def check_rnn_step_jacobian(rnn_step_jacobian):
 
 
 # Exercise checks added for the teaching review ----------------------------------------------------
-# (with the progress line of the long training cells of notebooks 06 and 07)
 
 
-def _clock(seconds):
-    minutes, rest = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
-
-
-class ProgressLine(keras.callbacks.Callback):
-    """One line, rewritten in place while Keras trains: what, epoch, loss, time so far, time left.
-
-    One ProgressLine follows one or several ``fit`` calls: give ``total_epochs`` over all of them,
-    call ``start(label, epochs)`` before each and pass it in ``callbacks``; ``done(summary)``
-    leaves the summary in its place. ``metric`` names the number of Keras' logs to show. Outside
-    a notebook nothing is redrawn and ``done`` prints the summary.
-    """
-
-    def __init__(self, total_epochs, metric="loss", metric_name=None):
-        super().__init__()
-        self.total_epochs = max(int(total_epochs), 1)
-        self.metric, self.metric_name = metric, metric_name or metric
-        self.epochs_done, self.label, self.epochs, self.text = 0, "", 0, ""
-        self.started = time.perf_counter()
-        self._handle = None
-
-    def start(self, label, epochs):
-        self.label, self.epochs = label, int(epochs)
-        self._show(f"{label}: starting ({_clock(self.elapsed())} so far)")
-        return self
-
-    def elapsed(self):
-        return time.perf_counter() - self.started
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.epochs_done += 1
-        elapsed = self.elapsed()
-        left = elapsed / self.epochs_done * max(self.total_epochs - self.epochs_done, 0)
-        value = (logs or {}).get(self.metric)
-        shown = f", {self.metric_name} {float(value):.4g}" if value is not None else ""
-        self._show(f"{self.label}: epoch {epoch + 1}/{self.epochs}{shown}; {_clock(elapsed)} so far, "
-                   f"about {_clock(left)} left")
-
-    def done(self, summary):
-        self._show(summary, final=True)
-
-    def _show(self, text, final=False):
-        self.text = text
-        from IPython import get_ipython
-        from IPython.display import display
-
-        if get_ipython() is None:
-            if final:
-                print(text)
-        elif self._handle is None:
-            self._handle = display({"text/plain": text}, raw=True, display_id=True)
-        else:
-            self._handle.update({"text/plain": text}, raw=True)
-
-
-def fit_classifier_live(model, x, y, x_test, y_test, *, progress, label, epochs, batch_size=128,
-                        learning_rate=1e-3, decay=False):
-    """``fit_classifier`` that reports each epoch on ``progress`` (a ProgressLine) as ``label``."""
-    if len(x) != len(y) or len(x_test) != len(y_test):
-        raise ValueError(f"x and y must have as many rows: got {len(x)} and {len(y)}, "
-                         f"{len(x_test)} and {len(y_test)} for the test set")
-    if decay:
-        steps = epochs * int(np.ceil(len(x) / batch_size))
-        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+def fit_classifier_live(model, x, y, x_test, y_test, *, progress, label, epochs, **options):
+    """``fit_classifier`` that reports each epoch on ``progress`` (a ``ProgressLine``) as ``label``."""
     progress.start(label, epochs)
-    start = time.perf_counter()
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[progress])
-    seconds = time.perf_counter() - start
-    accuracy = float(model.evaluate(x_test, y_test, verbose=0, batch_size=1024)[1])
-    return {"accuracy": accuracy, "params": int(model.count_params()), "seconds": seconds, "epochs": epochs,
-            "history": history.history}
+    return fit_classifier(model, x, y, x_test, y_test, epochs=epochs, callbacks=[progress], **options)
 
 
 def _sigmoid(a):

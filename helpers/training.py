@@ -8,6 +8,7 @@ import numpy as np
 
 from .checking import call_student, close, read_array, read_number, report, unanswered
 from .live import LiveFigure
+from .progress import ProgressLine
 
 
 def gradient_flow_view(stack_statistics, depth, activation, initialization):
@@ -237,53 +238,8 @@ def check_adam_step(adam_step, steps=12):
     return report(True, f"your Adam steps match keras.optimizers.Adam for {steps} steps.", hint)
 
 
-def _clock(seconds):
-    minutes, rest = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
-
-
 def progress_line(total_epochs):
-    """A Keras callback that shows one line, rewritten in place while training: the run's label,
-    epoch, loss, time so far and time left (over ``total_epochs`` epochs of all runs together).
-    Call ``.start(label, epochs)`` before each ``fit`` and ``.done(summary)`` at the end, which
-    leaves the summary in the line's place (outside a notebook it prints only the summary)."""
-    import time
-
-    import keras
-
-    class ProgressLine(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.total, self.finished, self.started = max(int(total_epochs), 1), 0, time.perf_counter()
-            self.label, self.epochs, self.text, self._handle = "", 0, "", None
-
-        def start(self, label, epochs):
-            self.label, self.epochs = label, int(epochs)
-            return self
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.finished += 1
-            elapsed = time.perf_counter() - self.started
-            left = elapsed / self.finished * max(self.total - self.finished, 0)
-            loss = (logs or {}).get("loss")
-            shown = f", loss {float(loss):.4g}" if loss is not None else ""
-            self._show(f"{self.label}: epoch {epoch + 1}/{self.epochs}{shown}; {_clock(elapsed)} so far, "
-                       f"about {_clock(left)} left")
-
-        def done(self, summary):
-            self._show(summary, final=True)
-
-        def _show(self, text, final=False):
-            from IPython import get_ipython
-            from IPython.display import display
-
-            self.text = text
-            if get_ipython() is None:
-                if final:
-                    print(text)
-            elif self._handle is None:
-                self._handle = display({"text/plain": text}, raw=True, display_id=True)
-            else:
-                self._handle.update({"text/plain": text}, raw=True)
-
-    return ProgressLine()
+    """The course's progress line (``helpers.progress.ProgressLine``) showing the loss, over
+    ``total_epochs`` epochs of all runs together: ``.start(label, epochs)`` before each ``fit``,
+    ``.done(summary)`` at the end."""
+    return ProgressLine(total_epochs)

@@ -199,7 +199,7 @@ def check_log_mean_exp(log_mean_exp):
 
 # Exercise checks added for the teaching review ----------------------------------------------------
 
-from .rnn import ProgressLine  # noqa: E402, F401  (the progress line of the long training cells, as in 06)
+from .progress import ProgressLine  # noqa: E402, F401  (the progress line of the long training cells, as in 06)
 
 
 def _kl_gradients_by_tape(mean, log_var):

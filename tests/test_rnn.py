@@ -523,14 +523,6 @@ def test_progress_line_counts_epochs_and_leaves_a_summary(capsys):
     assert capsys.readouterr().out == "trained 2 models\n"
 
 
-def test_progress_line_without_the_metric_and_its_clock():
-    progress = rnn.ProgressLine(0, metric="neg_elbo")  # at least one epoch, whatever it is told
-    assert progress.total_epochs == 1 and progress.start("VAE", 1) is progress
-    progress.on_epoch_end(0, {"loss": 1.0})
-    assert progress.text.startswith("VAE: epoch 1/1;") and "neg_elbo" not in progress.text
-    assert rnn._clock(5.4) == "5 s" and rnn._clock(125) == "2 min 05 s"
-
-
 def test_fit_classifier_live_refuses_mismatched_data():
     model = keras.Sequential([keras.Input((None, 9)), keras.layers.SimpleRNN(2), keras.layers.Dense(8)])
     x, y = rnn.marked_recall_task(10, lag=2)

@@ -1,0 +1,19 @@
+"""helpers.progress: the one progress line of the course's long training cells (lectures 02, 06, 07, 08)."""
+
+from helpers import progress as progress_module
+from helpers.progress import ProgressLine
+
+
+def test_progress_line_without_the_metric_and_its_clock():
+    progress = ProgressLine(0, metric="neg_elbo")  # at least one epoch, whatever it is told
+    assert progress.total_epochs == 1 and progress.start("VAE", 1) is progress
+    progress.on_epoch_end(0, {"loss": 1.0})
+    assert progress.text.startswith("VAE: epoch 1/1;") and "neg_elbo" not in progress.text
+    assert progress_module._clock(5.4) == "5 s" and progress_module._clock(125) == "2 min 05 s"
+
+
+def test_the_lectures_share_one_progress_line():
+    from helpers import gan, rnn, training, variational
+
+    assert rnn.ProgressLine is variational.ProgressLine is gan.ProgressLine is ProgressLine
+    assert isinstance(training.progress_line(3), ProgressLine)

@@ -1,5 +1,5 @@
-"""Lecture 03, autoencoders on MNIST: the reconstruction and denoising widgets and the exercise
-checks."""
+"""Lecture 03, autoencoders on MNIST: the corruption of a denoising autoencoder, the
+reconstruction and denoising widgets, and the exercise checks."""
 
 
 import ipywidgets as W
@@ -9,6 +9,21 @@ import numpy as np
 from . import plots
 from .checking import call_student, close, read_array, read_number, report, unanswered
 from .live import LiveFigure, choice_slider
+
+
+def add_gaussian_noise(x, std, seed=0, clip=True):
+    """``x`` plus independent Gaussian noise of standard deviation ``std`` on every entry.
+
+    The corruption of a denoising autoencoder: returns a new float32 array of ``x``'s shape,
+    clipped to [0, 1] when ``clip`` is true (pixels stay pixels); ``x`` itself is not changed.
+    ``seed`` is an integer (the same seed gives the same noise) or a ``numpy.random.Generator``.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    std = float(std)
+    if not np.isfinite(std) or std < 0:
+        raise ValueError(f"The noise level std must be a finite number >= 0, got {std}.")
+    noisy = x + np.float32(std) * np.random.default_rng(seed).standard_normal(x.shape, dtype=np.float32)
+    return np.clip(noisy, 0.0, 1.0) if clip else noisy
 
 
 def _squared_errors(originals, reconstructed):
@@ -43,7 +58,7 @@ def reconstruction_view(images, reconstructions, index, size):
     right.set_title("this image, every model")
     right.tick_params(axis="x", labelsize=8, labelrotation=30)
     fig.tight_layout()
-    text = f"test image {index}: squared error <b>{errors[size]:.2f}</b> with {size} (sum over pixels)"
+    text = f"image {index}: squared error <b>{errors[size]:.2f}</b> with {size} (sum over pixels)"
     return fig, text
 
 
@@ -56,7 +71,7 @@ def reconstruction_explorer(images, reconstructions):
             raise ValueError(f"the reconstructions of {name!r} hold {len(rec)} images, not {len(images)} "
                              f"as images does.")
     controls = {
-        "index": W.IntSlider(description="test image", min=0, max=len(images) - 1, value=0, continuous_update=False),
+        "index": W.IntSlider(description="image", min=0, max=len(images) - 1, value=0, continuous_update=False),
         "size": choice_slider("model", list(reconstructions), list(reconstructions)[0]),
     }
     return LiveFigure(lambda **values: reconstruction_view(images, reconstructions, **values), controls)
@@ -69,12 +84,10 @@ def denoising_view(images, denoisers, noise, model, seed=0):
     Draws three rows (clean, noisy, denoised) and returns ``(figure, text)`` with the mean
     squared error per image of the noisy and of the denoised images against the clean ones.
     """
-    from . import data
-
     if model not in denoisers:
         raise KeyError(f"No denoiser named {model!r}; there are {list(denoisers)}.")
     images = np.asarray(images, dtype=np.float32)
-    noisy = data.add_gaussian_noise(images, noise, seed=seed)
+    noisy = add_gaussian_noise(images, noise, seed=seed)
     cleaned = np.asarray(denoisers[model](noisy)).reshape(images.shape)
     noisy_error = _squared_errors(images, noisy).mean()
     cleaned_error = _squared_errors(images, cleaned).mean()

@@ -339,22 +339,7 @@ def sample_photo(size, seed=0):
     return img[r : r + size, c : c + size]
 
 
-# Notebook 03: autoencoders (noisy inputs for denoising, class-balanced label subsets) --------
-
-
-def add_gaussian_noise(x, std, seed=0, clip=True):
-    """``x`` plus independent Gaussian noise of standard deviation ``std`` on every entry.
-
-    The corruption of a denoising autoencoder: returns a new float32 array of ``x``'s shape,
-    clipped to [0, 1] when ``clip`` is true (pixels stay pixels); ``x`` itself is not changed.
-    ``seed`` is an integer (the same seed gives the same noise) or a ``numpy.random.Generator``.
-    """
-    x = np.asarray(x, dtype=np.float32)
-    std = float(std)
-    if not np.isfinite(std) or std < 0:
-        raise ValueError(f"The noise level std must be a finite number >= 0, got {std}.")
-    noisy = x + np.float32(std) * np.random.default_rng(seed).standard_normal(x.shape, dtype=np.float32)
-    return np.clip(noisy, 0.0, 1.0) if clip else noisy
+# Labelled subsets with the same number of each class (notebook 03's pretraining) ----------------
 
 
 def balanced_subset(x, y, n, seed=0):

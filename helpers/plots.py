@@ -23,7 +23,8 @@ def caption(fig, text):
 
 
 def describe(fig):
-    """A short text description of ``fig``: its caption, else its titles, else its axes' labels."""
+    """A short text description of ``fig``: its caption, else each axis' title, or what drew on it
+    (``image_rows``), or its labels."""
     if getattr(fig, "course_caption", ""):
         return fig.course_caption
     parts = []
@@ -34,6 +35,8 @@ def describe(fig):
         title = " ".join(t.get_text() for t in (ax.title, ax._left_title, ax._right_title) if t.get_text())
         if title:
             parts.append(title)
+        elif getattr(ax, "course_description", ""):
+            parts.append(ax.course_description)
         elif ax.get_xlabel() or ax.get_ylabel():
             parts.append(f"{ax.get_ylabel() or 'a quantity'} against {ax.get_xlabel() or 'an index'}")
     text = "; ".join(dict.fromkeys(" ".join(part.split()) for part in parts))
@@ -211,6 +214,7 @@ def image_rows(rows, n=10, title=None, ax=None, image_shape=None, vmin=0.0, vmax
         spine.set_visible(False)
     if title:
         ax.set_title(title)
+    ax.course_description = f"rows of {n} images: " + ", ".join(str(label) for label in rows)  # for describe()
     if own_figure:
         fig.tight_layout()  # room for the row labels
     return fig

@@ -25,12 +25,12 @@ class ProgressLine(keras.callbacks.Callback):
         super().__init__()
         self.total_epochs = max(int(total_epochs), 1)
         self.metric, self.metric_name = metric, metric_name or metric
-        self.epochs_done, self.label, self.epochs, self.text = 0, "", 0, ""
+        self.epochs_done, self.label, self.epochs, self.run_epochs_done, self.text = 0, "", 0, 0, ""
         self.started = time.perf_counter()
         self._handle = None
 
     def start(self, label, epochs):
-        self.label, self.epochs = label, int(epochs)
+        self.label, self.epochs, self.run_epochs_done = label, int(epochs), 0
         self._show(f"{label}: starting ({_clock(self.elapsed())} so far)")
         return self
 
@@ -39,11 +39,12 @@ class ProgressLine(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.epochs_done += 1
+        self.run_epochs_done += 1  # counted here, so that a loop of one-epoch fit calls counts too
         elapsed = self.elapsed()
         left = elapsed / self.epochs_done * max(self.total_epochs - self.epochs_done, 0)
         value = (logs or {}).get(self.metric)
         shown = f", {self.metric_name} {float(value):.4g}" if value is not None else ""
-        self._show(f"{self.label}: epoch {epoch + 1}/{self.epochs}{shown}; {_clock(elapsed)} so far, "
+        self._show(f"{self.label}: epoch {self.run_epochs_done}/{self.epochs}{shown}; {_clock(elapsed)} so far, "
                    f"about {_clock(left)} left")
 
     def done(self, summary):

@@ -6,9 +6,46 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import autoencoders, data
+from helpers import autoencoders
 
 from verdicts import assert_hint, assert_passed
+
+# add_gaussian_noise: the corruption of a denoising autoencoder ----------------------------------
+
+
+def test_gaussian_noise_is_clipped_repeatable_and_leaves_input_alone():
+    x = np.random.default_rng(0).uniform(size=(20, 784)).astype(np.float32)
+    before = x.copy()
+    noisy = autoencoders.add_gaussian_noise(x, 0.5, seed=1)
+    assert noisy.shape == x.shape and noisy.dtype == np.float32
+    assert noisy.min() >= 0.0 and noisy.max() <= 1.0
+    assert np.array_equal(x, before)
+    assert np.array_equal(noisy, autoencoders.add_gaussian_noise(x, 0.5, seed=1))
+    assert not np.array_equal(noisy, autoencoders.add_gaussian_noise(x, 0.5, seed=2))
+
+
+def test_gaussian_noise_has_the_asked_standard_deviation_without_clipping():
+    x = np.full((200, 500), 0.5, dtype=np.float32)
+    noisy = autoencoders.add_gaussian_noise(x, 0.3, seed=0, clip=False)
+    assert abs((noisy - x).std() - 0.3) < 0.005
+    assert abs((noisy - x).mean()) < 0.005
+    assert noisy.min() < 0.0 and noisy.max() > 1.0
+
+
+def test_gaussian_noise_of_zero_changes_nothing_and_takes_a_generator():
+    x = np.linspace(0, 1, 50, dtype=np.float32).reshape(5, 10)
+    assert np.array_equal(autoencoders.add_gaussian_noise(x, 0.0), x)
+    rng = np.random.default_rng(7)
+    first = autoencoders.add_gaussian_noise(x, 0.2, seed=rng)
+    second = autoencoders.add_gaussian_noise(x, 0.2, seed=rng)
+    assert not np.array_equal(first, second)  # the generator moves on
+
+
+@pytest.mark.parametrize("std", [-0.1, np.nan, np.inf])
+def test_gaussian_noise_rejects_bad_levels(std):
+    with pytest.raises(ValueError, match="std"):
+        autoencoders.add_gaussian_noise(np.zeros((2, 3)), std)
+
 
 # widgets: reconstructions and denoising ------------------------------------------------------
 
@@ -22,7 +59,7 @@ def test_reconstruction_view_shows_the_chosen_model_and_its_error(images):
     reconstructions = {"h = 10": np.zeros_like(images), "h = 500": images + 0.1}
     fig, text = autoencoders.reconstruction_view(images, reconstructions, index=2, size="h = 500")
     assert isinstance(fig, Figure)
-    assert "test image 2" in text and "h = 500" in text
+    assert "image 2:" in text and "h = 500" in text
     assert f"{784 * 0.01:.2f}" in text
     fig, text = autoencoders.reconstruction_view(images, reconstructions, index=2, size="h = 10")
     assert f"{np.sum(images[2].astype(np.float64) ** 2):.2f}" in text
@@ -39,9 +76,9 @@ def test_reconstruction_view_bad_input(images):
 def test_reconstruction_explorer_updates_when_controls_change(images):
     reconstructions = {"h = 10": np.zeros_like(images), "h = 500": images}
     live = autoencoders.reconstruction_explorer(images, reconstructions)
-    assert "test image 0" in live.last_text and "h = 10" in live.last_text
+    assert "image 0:" in live.last_text and "h = 10" in live.last_text
     live.controls["index"].value = 4
-    assert "test image 4" in live.last_text
+    assert "image 4:" in live.last_text
     live.controls["size"].value = "h = 500"
     assert "<b>0.00</b>" in live.last_text  # a perfect reconstruction
     assert isinstance(live.widget, W.VBox)
@@ -66,7 +103,7 @@ def test_denoising_view_uses_the_denoiser_and_the_noise(images):
 
     _, text = autoencoders.denoising_view(images, {"mean": mean_image}, noise=0.5, model="mean", seed=3)
     assert len(calls) == 1
-    assert np.array_equal(calls[0], data.add_gaussian_noise(images, 0.5, seed=3))
+    assert np.array_equal(calls[0], autoencoders.add_gaussian_noise(images, 0.5, seed=3))
     noisy_error = float(text.split("noisy input ")[1].split(",")[0])
     assert noisy_error > 10  # noise of 0.5 on 784 pixels
     with pytest.raises(KeyError, match="nope"):

@@ -538,43 +538,6 @@ def test_real_mnist_options(real_mnist_path, real_mnist):
     np.testing.assert_array_equal(y_train.argmax(axis=1), sub_y)
 
 
-# add_gaussian_noise and balanced_subset (lecture 03) ------------------------------------------
-
-
-def test_gaussian_noise_is_clipped_repeatable_and_leaves_input_alone():
-    x = np.random.default_rng(0).uniform(size=(20, 784)).astype(np.float32)
-    before = x.copy()
-    noisy = data.add_gaussian_noise(x, 0.5, seed=1)
-    assert noisy.shape == x.shape and noisy.dtype == np.float32
-    assert noisy.min() >= 0.0 and noisy.max() <= 1.0
-    assert np.array_equal(x, before)
-    assert np.array_equal(noisy, data.add_gaussian_noise(x, 0.5, seed=1))
-    assert not np.array_equal(noisy, data.add_gaussian_noise(x, 0.5, seed=2))
-
-
-def test_gaussian_noise_has_the_asked_standard_deviation_without_clipping():
-    x = np.full((200, 500), 0.5, dtype=np.float32)
-    noisy = data.add_gaussian_noise(x, 0.3, seed=0, clip=False)
-    assert abs((noisy - x).std() - 0.3) < 0.005
-    assert abs((noisy - x).mean()) < 0.005
-    assert noisy.min() < 0.0 and noisy.max() > 1.0
-
-
-def test_gaussian_noise_of_zero_changes_nothing_and_takes_a_generator():
-    x = np.linspace(0, 1, 50, dtype=np.float32).reshape(5, 10)
-    assert np.array_equal(data.add_gaussian_noise(x, 0.0), x)
-    rng = np.random.default_rng(7)
-    first = data.add_gaussian_noise(x, 0.2, seed=rng)
-    second = data.add_gaussian_noise(x, 0.2, seed=rng)
-    assert not np.array_equal(first, second)  # the generator moves on
-
-
-@pytest.mark.parametrize("std", [-0.1, np.nan, np.inf])
-def test_gaussian_noise_rejects_bad_levels(std):
-    with pytest.raises(ValueError, match="std"):
-        data.add_gaussian_noise(np.zeros((2, 3)), std)
-
-
 # data.balanced_subset -------------------------------------------------------------------------
 
 

@@ -230,6 +230,14 @@ def test_image_rows_labels_each_row():
     assert ax.get_title() == "two rows"
 
 
+def test_an_untitled_image_rows_figure_is_described_by_its_row_labels():
+    fig = plots.image_rows({"test digit": np.zeros((3, 28, 28)), "completed": np.ones((3, 28, 28))}, n=3)
+    assert plots.describe(fig) == "Figure: rows of 3 images: test digit, completed"
+    titled = plots.image_rows({"a": np.zeros((2, 8, 8))}, title="two digits")
+    assert plots.describe(titled) == "Figure: two digits"
+    plt.close("all")
+
+
 def test_image_rows_draws_on_a_given_axis_and_uses_the_shortest_row():
     fig, ax = plt.subplots()
     out = plots.image_rows({"a": np.zeros((3, 8, 8)), "b": np.ones((5, 8, 8))}, n=10, ax=ax)

@@ -1,4 +1,4 @@
-"""helpers.progress: the one progress line of the course's long training cells (lectures 02, 06, 07, 08)."""
+"""helpers.progress: the one progress line of the course's long training cells (lectures 02 to 08)."""
 
 from helpers import progress as progress_module
 from helpers.progress import ProgressLine
@@ -17,3 +17,15 @@ def test_the_lectures_share_one_progress_line():
 
     assert rnn.ProgressLine is variational.ProgressLine is gan.ProgressLine is ProgressLine
     assert isinstance(training.progress_line(3), ProgressLine)
+
+
+def test_a_loop_of_one_epoch_fits_counts_its_epochs_and_the_time_left():
+    progress = ProgressLine(4).start("denoising, σ = 0.5", 2)
+    for _ in range(2):  # each fit(epochs=1) reports epoch 0
+        progress.on_epoch_end(0, {"loss": 0.5})
+    assert progress.text.startswith("denoising, σ = 0.5: epoch 2/2, loss 0.5;")
+    progress.start("denoising, σ = 0.75", 2)
+    progress.on_epoch_end(0, {"loss": 0.25})
+    assert progress.text.startswith("denoising, σ = 0.75: epoch 1/2, loss 0.25;") and progress.epochs_done == 3
+    progress.done("two denoisers trained")
+    assert progress.text == "two denoisers trained"

@@ -41,7 +41,8 @@ CONFIGURATIONS = {
 
 
 def deep_autoencoder(code_size=30):
-    """784-1000-500-250-code and its mirror image, as in notebook 04."""
+    """784-1000-500-250-code and its mirror image: notebook 04's ``deep_autoencoder`` as one Sequential
+    (the notebook writes it out for students to read; change both together)."""
     import keras
 
     def hidden_layer(units):
@@ -75,16 +76,15 @@ def train_and_validate(settings, x_fit, x_val, seed=0):
     else:
         optimizer = keras.optimizers.Adam(schedule, **options)
     model.compile(optimizer, loss="binary_crossentropy")
-    inputs = x_fit
-    if settings["input_noise"]:
+    if settings["input_noise"]:  # fresh noise on every pass, clean images as targets
         noise = settings["input_noise"]
-        inputs = tf.data.Dataset.from_tensor_slices(x_fit).shuffle(len(x_fit), seed=seed).batch(settings["batch_size"])
-        inputs = inputs.map(lambda x: (tf.clip_by_value(x + noise * tf.random.normal(tf.shape(x)), 0.0, 1.0), x))
-    start = time.perf_counter()
-    if settings["input_noise"]:
-        model.fit(inputs, epochs=settings["epochs"], verbose=0)
+        batches = tf.data.Dataset.from_tensor_slices(x_fit).shuffle(len(x_fit), seed=seed).batch(settings["batch_size"])
+        noisy = batches.map(lambda x: (tf.clip_by_value(x + noise * tf.random.normal(tf.shape(x)), 0.0, 1.0), x))
+        data_for_fit = {"x": noisy}
     else:
-        model.fit(x_fit, x_fit, batch_size=settings["batch_size"], epochs=settings["epochs"], verbose=0)
+        data_for_fit = {"x": x_fit, "y": x_fit, "batch_size": settings["batch_size"]}
+    start = time.perf_counter()
+    model.fit(**data_for_fit, epochs=settings["epochs"], verbose=0)
     seconds = time.perf_counter() - start
     if settings["ema"]:
         optimizer.finalize_variable_values(model.trainable_variables)  # the averaged weights

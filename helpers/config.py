@@ -66,6 +66,9 @@ FAST = os.environ.get("COURSE_FAST", "").strip().lower() not in {"", "0", "false
 PRESENT = os.environ.get("COURSE_PRESENT", "").strip().lower() not in {"", "0", "false", "no"}
 """True when ``COURSE_PRESENT`` is set: figures drawn for a projector (larger fonts, sharper)."""
 
+SEED = 0
+"""The seed the notebook's ``setup`` was called with (0 until then)."""
+
 _start_time = time.perf_counter()
 
 
@@ -95,6 +98,16 @@ def course_data_dir():
     return path if path.is_absolute() else (REPO_ROOT / path).resolve()
 
 
+def demo_cache_dir():
+    """Where a full run leaves the data its widgets show, for fast-mode demos: ``data/demo-cache``,
+    or the folder ``COURSE_DEMO_CACHE`` names (a relative path is taken from the repository root)."""
+    value = os.environ.get("COURSE_DEMO_CACHE", "").strip()
+    if not value:
+        return DATA_DIR / "demo-cache"
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (REPO_ROOT / path).resolve()
+
+
 def seed_everything(seed=0):
     """Seed Python's ``random``, NumPy's global generator and Keras (and its backend).
 
@@ -114,8 +127,9 @@ def setup(seed=0):
 
     Returns a ``numpy.random.Generator`` seeded with ``seed`` for the notebook's own draws.
     """
-    global _start_time
+    global _start_time, SEED
     _start_time = time.perf_counter()
+    SEED = seed
     seed_everything(seed)
     set_plot_style()
     describe_figures_in_outputs()

@@ -3,45 +3,96 @@
 A widget's logic lives in a plain function that returns a figure and a line of text (in the
 lecture's own module); ``LiveFigure`` only wires controls to it, so both can be tested headless."""
 
+import datetime
+import json
+import os
+import time
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
+import numpy as np
+from IPython.core.pylabtools import print_figure
 from IPython.display import clear_output, display
+
+from . import config, plots
+
+STATIC_NOTE = "A picture of this widget's first state: run the notebook's cells to move its controls."
+"""The line under a widget's static picture, which readers see before the notebook runs."""
+
+
+def picture(fig, note=""):
+    """``fig`` as a notebook shows it: ``(mime bundle, metadata)`` with its PNG and text description.
+
+    ``note``, if given, is written in small print under the figure (and kept out of ``fig``)."""
+    description = plots.describe(fig)
+    if note:
+        footnote = fig.text(0.5, -0.02, note, ha="center", va="top", fontsize=8, color="0.35")
+        png = print_figure(fig, "png", bbox_inches="tight")
+        footnote.remove()
+        description = f"{description} ({note})" if description else note
+    else:
+        png = print_figure(fig, "png", bbox_inches="tight")
+    return {"image/png": png, "text/plain": description or "a figure"}, {"image/png": {"alt": description}}
 
 
 class LiveFigure:
     """Controls in, a figure and a status line out.
 
     ``render(**values)`` receives the current value of every control (by name) and returns
-    ``(figure, text)``. The figure is redrawn whenever a control changes; ``status`` shows the
-    text, and ``last_text`` keeps it for tests.
+    ``(figure, text)``. The figure is redrawn when a control changes (each state is drawn once and
+    remembered, so going back to it is instant); ``status`` shows the text, ``last_text`` keeps
+    it and ``last_seconds`` the time the last update took, for tests. The output keeps a fixed
+    height (that of the first figure), so the page below does not jump as the controls move.
+
+    Displayed, it leaves the live widget and, for readers whose notebook has not run (or cannot
+    run widgets), a static picture of its first state.
     """
 
     def __init__(self, render, controls):
         self.render = render
         self.controls = dict(controls)
-        self.status = W.HTML()
+        self.status = W.HTML(layout=W.Layout(min_height="2.6em"))
         self.output = W.Output()
         self.last_text = ""
+        self.last_seconds = 0.0
+        self._drawn = {}
         for control in self.controls.values():
             control.observe(self.update, names="value")
-        self.widget = W.VBox([W.HBox(list(self.controls.values())), self.status, self.output])
+        self.widget = W.VBox([W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
+                              self.status, self.output])
+        fig, text = self.render(**self.values())
+        self.first_picture = picture(fig, STATIC_NOTE)
+        self._drawn[self._key()] = (picture(fig), text)
+        self.output.layout.min_height = f"{round(fig.get_size_inches()[1] * fig.dpi) + 10}px"
+        plt.close(fig)
         self.update()
 
     def values(self):
         return {name: control.value for name, control in self.controls.items()}
 
+    def _key(self):
+        return tuple(self.values().items())
+
     def update(self, change=None):
-        fig, text = self.render(**self.values())
+        start = time.perf_counter()
+        key = self._key()
+        if key not in self._drawn:
+            fig, text = self.render(**self.values())
+            self._drawn[key] = (picture(fig), text)
+            plt.close(fig)
+        (bundle, metadata), text = self._drawn[key]
         self.last_text = text
         self.status.value = text
         with self.output:
             clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+            display(bundle, raw=True, metadata=metadata)
+        self.last_seconds = time.perf_counter() - start
 
-    def _ipython_display_(self):
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The widget's view, with the static picture for front ends that cannot show it."""
+        bundle, metadata = self.first_picture
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        return {"application/vnd.jupyter.widget-view+json": view, **bundle}, metadata
 
 
 def choice_slider(description, options, value):
@@ -54,3 +105,94 @@ def choice_slider(description, options, value):
         style={"description_width": "initial"},
         layout=W.Layout(width="240px"),
     )
+
+
+# The data a widget shows, cached by a full run for fast-mode demos ----------------------------------
+
+_KEY_TYPES = {"i": int, "f": float, "s": str}
+
+
+def _flatten(data, prefix=""):
+    """Nested dicts of arrays, numbers and strings -> {path: array}; a path keeps each key's type."""
+    flat = {}
+    for key, value in data.items():
+        kind = "i" if isinstance(key, (int, np.integer)) else "f" if isinstance(key, float) else "s"
+        if kind == "s" and not isinstance(key, str):
+            raise TypeError(f"widget data keys must be str, int or float, got {key!r}")
+        if "/" in str(key) or ":" in str(key):
+            raise ValueError(f"widget data keys may not contain '/' or ':', got {key!r}")
+        path = f"{prefix}{kind}:{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, path + "/"))
+        else:
+            flat[path] = np.asarray(value)
+    return flat
+
+
+def _unflatten(flat):
+    data = {}
+    for path, value in flat.items():
+        node = data
+        *parents, leaf = [(_KEY_TYPES[part[0]])(part[2:]) for part in path.split("/")]
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = str(value) if value.dtype.kind == "U" else value.item() if value.ndim == 0 else value
+    return data
+
+
+def _is_cache(path):
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            return "__stamp__" in saved.files
+    except (OSError, ValueError):
+        return False
+
+
+def cache_stamp():
+    """What a cached widget's data must have been made with to be used: the seed and the versions."""
+    import keras
+    import tensorflow as tf
+
+    return {"seed": config.SEED, "numpy": np.__version__, "tensorflow": tf.__version__, "keras": keras.__version__}
+
+
+def widget_data(name, compute):
+    """The data (nested dicts of arrays) a widget shows, from the full-mode models when possible.
+
+    In full mode ``compute()`` makes it and it is saved as ``<demo cache>/<name>.npz`` (see
+    ``config.demo_cache_dir``), stamped with the seed and versions. In fast mode that file is used
+    when its stamp matches this run; otherwise ``compute()`` makes it from the fast run's small models
+    and a line says that the demo is an approximation. Prints one line either way.
+    """
+    path = config.demo_cache_dir() / f"{name}.npz"
+    stamp = cache_stamp()
+    if not config.FAST:
+        data = compute()
+        if path.exists() and not _is_cache(path):
+            print(f"Widget data not saved: {path} is not a file the course wrote, so it is left as it is.")
+            return data
+        path.parent.mkdir(parents=True, exist_ok=True)
+        saved = {**stamp, "saved": datetime.date.today().isoformat()}
+        partial = path.with_name(f"{name}.partial.npz")
+        np.savez_compressed(partial, **_flatten(data), __stamp__=np.array(json.dumps(saved)))
+        os.replace(partial, path)
+        print(f"Widget data saved to {path} for demos in fast mode.")
+        return data
+    problem = "no full run has saved it yet"
+    if path.exists():
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                flat = {key: saved[key] for key in saved.files}
+            saved_stamp = json.loads(str(flat.pop("__stamp__")))
+            different = [f"{key} {saved_stamp.get(key)} (now {value})" for key, value in stamp.items()
+                         if saved_stamp.get(key) != value]
+            if not different:
+                print(f"Fast mode, but this widget shows the full run's models (saved {saved_stamp['saved']} "
+                      f"in {path}).")
+                return _unflatten(flat)
+            problem = f"the full run's data in {path} was made with another " + ", ".join(different)
+        except (OSError, ValueError, KeyError) as err:
+            problem = f"{path} cannot be read ({err}); a full run of this notebook writes it again"
+    print(f"Fast mode: this widget shows this run's small models, a rough sketch of the lecture's picture "
+          f"({problem}). Run the notebook once in full mode to see the real one here.")
+    return compute()

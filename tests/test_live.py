@@ -2,6 +2,7 @@
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from helpers import live
@@ -58,3 +59,120 @@ def test_live_figure_layout(live_figure):
     row, status, output = figure.widget.children
     assert list(row.children) == list(controls.values())
     assert status is figure.status and output is figure.output
+
+
+def test_live_figure_draws_each_state_once(live_figure):
+    figure, render, controls = live_figure
+    controls["n"].value = 7
+    controls["n"].value = 3  # back to the first state: remembered, not drawn again
+    assert len(render.calls) == 2
+    assert figure.last_text == "n is 3, mode a"
+    assert figure.last_seconds < 0.5
+
+
+def test_live_figure_shows_a_static_picture_of_its_first_state(live_figure):
+    figure, _, controls = live_figure
+    controls["n"].value = 9  # what is shown before running is the first state, whatever happens later
+    bundle, metadata = figure._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == figure.widget.model_id
+    assert bundle["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert bundle["image/png"] == figure.first_picture[0]["image/png"]
+    assert live.STATIC_NOTE in metadata["image/png"]["alt"]
+    assert "VBox" not in bundle["text/plain"]
+
+
+def test_live_figure_keeps_the_height_of_its_first_figure(live_figure):
+    figure, _, _ = live_figure
+    assert figure.output.layout.min_height == f"{round(1 * plt.rcParams['figure.dpi']) + 10}px"
+
+
+def test_picture_describes_the_figure_and_leaves_it_unchanged():
+    fig, ax = plt.subplots()
+    ax.set_title("a line")
+    bundle, metadata = live.picture(fig, "run me")
+    assert metadata["image/png"]["alt"] == "Figure: a line (run me)"
+    assert len(fig.texts) == 0
+    plt.close(fig)
+
+
+# widget_data: a full run's widget data, cached for fast-mode demos ------------------------------------
+
+NESTED = {"images": np.arange(6.0).reshape(2, 3), "runs": {"LSTM": {"h": np.ones((4, 2)), "label": "predicts 7"}},
+          "by_k": {2: np.zeros(3), 30: np.ones(3)}, "noise": {0.1: np.full(2, 0.5)}, "count": 3}
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DEMO_CACHE", str(tmp_path))
+    return tmp_path
+
+
+def computed(calls):
+    def compute():
+        calls.append(1)
+        return NESTED
+    return compute
+
+
+def same(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        if isinstance(a[key], dict):
+            same(a[key], b[key])
+        else:
+            assert type(a[key]) is type(b[key]) or isinstance(a[key], np.ndarray)
+            np.testing.assert_array_equal(a[key], b[key])
+
+
+def test_a_full_run_saves_widget_data_and_fast_mode_uses_it(cache, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(live.config, "FAST", False)
+    assert live.widget_data("demo", computed(calls)) is NESTED
+    assert "saved to" in capsys.readouterr().out and (cache / "demo.npz").exists()
+    monkeypatch.setattr(live.config, "FAST", True)
+    loaded = live.widget_data("demo", computed(calls))
+    assert len(calls) == 1  # fast mode did not compute
+    assert "full run's models" in capsys.readouterr().out
+    same(NESTED, loaded)
+    assert isinstance(loaded["runs"]["LSTM"]["label"], str) and isinstance(loaded["count"], int)
+
+
+def test_fast_mode_without_a_cache_says_the_demo_is_a_sketch(cache, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(live.config, "FAST", True)
+    assert live.widget_data("demo", computed(calls)) is NESTED and calls == [1]
+    out = capsys.readouterr().out
+    assert "rough sketch" in out and "no full run has saved it yet" in out and "full mode" in out
+
+
+def test_a_cache_from_another_seed_or_version_is_refused(cache, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(live.config, "FAST", False)
+    live.widget_data("demo", computed(calls))
+    monkeypatch.setattr(live.config, "FAST", True)
+    monkeypatch.setattr(live.config, "SEED", 7)
+    live.widget_data("demo", computed(calls))
+    assert len(calls) == 2 and "seed 0 (now 7)" in capsys.readouterr().out
+    monkeypatch.setattr(live.config, "SEED", 0)
+    monkeypatch.setattr(live, "cache_stamp", lambda: {"seed": 0, "tensorflow": "9.9"})
+    live.widget_data("demo", computed(calls))
+    assert len(calls) == 3 and "(now 9.9)" in capsys.readouterr().out
+
+
+def test_a_corrupt_cache_is_ignored_and_a_foreign_file_is_never_overwritten(cache, monkeypatch, capsys):
+    calls = []
+    (cache / "demo.npz").write_bytes(b"not a zip file")
+    monkeypatch.setattr(live.config, "FAST", True)
+    live.widget_data("demo", computed(calls))
+    assert len(calls) == 1 and "cannot be read" in capsys.readouterr().out
+    monkeypatch.setattr(live.config, "FAST", False)
+    live.widget_data("demo", computed(calls))
+    assert (cache / "demo.npz").read_bytes() == b"not a zip file"
+    assert "left as it is" in capsys.readouterr().out
+
+
+def test_widget_data_keys_must_round_trip():
+    with pytest.raises(ValueError, match="may not contain"):
+        live._flatten({"a/b": 1})
+    with pytest.raises(TypeError, match="str, int or float"):
+        live._flatten({(1, 2): 1})

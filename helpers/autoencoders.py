@@ -48,9 +48,9 @@ def reconstruction_view(images, reconstructions, index, size):
     errors = {name: float(_squared_errors(original, np.asarray(rec)[index : index + 1])[0])
               for name, rec in reconstructions.items()}
     reconstructed = np.asarray(reconstructions[size])[index : index + 1]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 2.8), gridspec_kw={"width_ratios": [1.2, 1]})
-    plots.image_grid(np.concatenate([original, reconstructed]), ncols=2, ax=left,
-                     title=f"image {index}  |  {size}")
+    fig, (first, second, right) = plt.subplots(1, 3, figsize=(7.5, 2.8), gridspec_kw={"width_ratios": [0.6, 0.6, 1]})
+    plots.image_grid(original, ncols=1, ax=first, title=f"original (image {index})")
+    plots.image_grid(reconstructed, ncols=1, ax=second, title=f"reconstruction, {size}")
     names = [str(name) for name in errors]
     colours = ["tab:orange" if name == size else "tab:blue" for name in errors]
     right.bar(names, list(errors.values()), color=colours)
@@ -77,18 +77,36 @@ def reconstruction_explorer(images, reconstructions):
     return LiveFigure(lambda **values: reconstruction_view(images, reconstructions, **values), controls)
 
 
-def denoising_view(images, denoisers, noise, model, seed=0):
-    """Corrupt ``images`` with Gaussian noise of standard deviation ``noise`` (clipped to [0, 1]) and
-    clean them with ``denoisers[model]``, a function from a batch of images to its reconstructions.
+def denoising_demo(images, denoisers, noise_levels=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0), seed=0):
+    """Everything the denoising explorer shows, computed once so that its controls answer at once.
 
-    Draws three rows (clean, noisy, denoised) and returns ``(figure, text)`` with the mean
-    squared error per image of the noisy and of the denoised images against the clean ones.
+    ``images`` (n, d) are corrupted with Gaussian noise of every standard deviation in
+    ``noise_levels`` (clipped to [0, 1]) and cleaned by every function in ``denoisers`` (a name ->
+    a function from a batch of images to its reconstructions). Returns ``{"images": (n, d),
+    "noisy": {level: (n, d)}, "denoised": {name: {level: (n, d)}}}``.
     """
-    if model not in denoisers:
-        raise KeyError(f"No denoiser named {model!r}; there are {list(denoisers)}.")
+    noise_levels = [float(level) for level in noise_levels]
+    if not noise_levels or not denoisers:
+        raise ValueError("denoising_demo needs at least one noise level and one denoiser.")
+    if any(not np.isfinite(level) or level < 0 for level in noise_levels):
+        raise ValueError(f"noise levels are standard deviations, finite and >= 0, got {noise_levels}.")
     images = np.asarray(images, dtype=np.float32)
-    noisy = add_gaussian_noise(images, noise, seed=seed)
-    cleaned = np.asarray(denoisers[model](noisy)).reshape(images.shape)
+    noisy = {level: add_gaussian_noise(images, level, seed=seed) for level in noise_levels}
+    denoised = {name: {level: np.asarray(clean(noisy[level]), dtype=np.float32).reshape(images.shape)
+                       for level in noise_levels}
+                for name, clean in denoisers.items()}
+    return {"images": images, "noisy": noisy, "denoised": denoised}
+
+
+def denoising_view(demo, noise, model):
+    """Three rows, clean, noisy (standard deviation ``noise``) and denoised by ``model``, from a
+    ``denoising_demo``; returns ``(figure, text)`` with the squared error per image of the noisy and
+    of the denoised images against the clean ones."""
+    if model not in demo["denoised"]:
+        raise KeyError(f"No denoiser named {model!r}; there are {list(demo['denoised'])}.")
+    if noise not in demo["noisy"]:
+        raise KeyError(f"No images with noise {noise!r}; the levels are {list(demo['noisy'])}.")
+    images, noisy, cleaned = demo["images"], demo["noisy"][noise], demo["denoised"][model][noise]
     noisy_error = _squared_errors(images, noisy).mean()
     cleaned_error = _squared_errors(images, cleaned).mean()
     fig = plots.image_rows({"clean": images, f"noise σ = {noise:g}": noisy, "denoised": cleaned}, n=len(images),
@@ -100,18 +118,16 @@ def denoising_view(images, denoisers, noise, model, seed=0):
     return fig, text
 
 
-def denoising_explorer(images, denoisers, noise_levels=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)):
-    """A noise-level slider and a choice of denoiser over ``denoising_view``."""
-    noise_levels = list(noise_levels)
-    if not noise_levels or not denoisers:
+def denoising_explorer(demo):
+    """A noise-level slider and a choice of denoiser over a ``denoising_demo``."""
+    noise_levels, names = list(demo["noisy"]), list(demo["denoised"])
+    if not noise_levels or not names:
         raise ValueError("denoising_explorer needs at least one noise level and one denoiser.")
-    if any(not np.isfinite(level) or level < 0 for level in noise_levels):
-        raise ValueError(f"noise levels are standard deviations, finite and >= 0, got {noise_levels}.")
     controls = {
-        "noise": choice_slider("input noise σ", list(noise_levels), noise_levels[len(noise_levels) // 2]),
-        "model": W.Dropdown(description="denoiser", options=list(denoisers), style={"description_width": "initial"}),
+        "noise": choice_slider("input noise σ", noise_levels, noise_levels[len(noise_levels) // 2]),
+        "model": W.Dropdown(description="denoiser", options=names, style={"description_width": "initial"}),
     }
-    return LiveFigure(lambda **values: denoising_view(images, denoisers, **values), controls)
+    return LiveFigure(lambda **values: denoising_view(demo, **values), controls)
 
 
 # Exercise checks --------------------------------------------------------------------------------

@@ -12,11 +12,16 @@ def compare_reconstructions_view(originals, reconstructions, errors, k):
     """The same images reconstructed by every model that has a code of size ``k``.
 
     ``reconstructions[model][k]`` holds a model's reconstructions of ``originals`` (same shape)
-    and ``errors[model][k]`` its error on the whole test set; models without size ``k`` are
-    left out. Returns ``(figure, text)``.
+    and ``errors[model][k]`` its error on the whole test set; a model without size ``k`` keeps its
+    row, blank, so that the figure keeps its height as ``k`` changes. Returns ``(figure, text)``.
     """
+    originals = np.asarray(originals)
     rows = {"original": originals}
-    rows.update({f"{model}, K = {k}": by_k[k] for model, by_k in reconstructions.items() if k in by_k})
+    for model, by_k in reconstructions.items():
+        if k in by_k:
+            rows[f"{model}, K = {k}"] = by_k[k]
+        else:
+            rows[f"{model}: no K = {k}"] = np.ones_like(originals)  # blank (white) images
     fig = plots.image_rows(rows, n=len(originals))
     text = f"K = {k}, test error per image: " + ", ".join(
         f"{model} <b>{by_k[k]:.2f}</b>" for model, by_k in errors.items() if k in by_k

@@ -137,7 +137,8 @@ def gate_view(sequence, runs, cell, t):
     for name, values in panels.items():
         if np.shape(values)[0] != length:
             raise ValueError(f"{name!r} of {cell!r} has {np.shape(values)[0]} steps, the sequence {length}")
-    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 1.1 * len(panels) + 0.6), sharex=True)
+    # One height for every cell, so that the page does not jump as the cell changes; it fits a laptop's screen.
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8.5, 5.2), sharex=True)
     axes = np.atleast_1d(axes)
     for ax, (name, values) in zip(axes, panels.items()):
         shown = np.array(values, dtype=np.float64).T  # rows: units (or input channels), columns: steps

@@ -22,20 +22,42 @@ def gradient_flow_view(stack_statistics, depth, activation, initialization):
     activation_std, gradient_norm = stack_statistics(activation, initialization, depth)
     layers = np.arange(1, depth + 1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.3))
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.8, wspace=0.3)
     left.semilogy(layers, activation_std, "o-")
     left.set(xlabel="layer", ylabel="std of activations", title="forward: activations")
     right.semilogy(layers, gradient_norm, "o-", color="C3")
     right.set(xlabel="layer", ylabel="‖∂J/∂W‖", title="backward: weight gradients")
-    for ax in (left, right):
+    for ax, values in ((left, activation_std), (right, gradient_norm)):
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        ax.set_ylim(*_log_limits(values))
     fig.suptitle(f"{depth} layers, {activation}, {initialization}")
-    fig.tight_layout()
-    ratio = gradient_norm[0] / gradient_norm[-1]
-    text = (
-        f"gradient norm at layer 1 is <b>{ratio:.2g}</b> times that at layer {depth}; "
-        f"activation std goes from {activation_std[0]:.2g} to {activation_std[-1]:.2g}"
-    )
+    largest = max(gradient_norm)
+    if largest < VANISHED:
+        text = (f"the gradients have <b>vanished</b> at every layer (the largest is {largest:.1g}): "
+                f"no layer can learn")
+    else:
+        ratio = gradient_norm[0] / gradient_norm[-1]
+        text = f"gradient norm at layer 1 is <b>{ratio:.2g}</b> times that at layer {depth}"
+    last = activation_std[-1]
+    state = " (vanished)" if last < VANISHED else " (exploded)" if last > 1 / VANISHED else ""
+    text += f"; activation std goes from {activation_std[0]:.2g} to {last:.2g}{state}"
     return fig, text
+
+
+VANISHED = 1e-12
+"""Below this, an activation spread or a gradient norm counts as vanished (float64 keeps ~16 digits)."""
+
+
+def _log_limits(values, decades=4):
+    """Log-axis limits around ``values`` spanning at least ``decades`` powers of ten, so that tiny
+    relative differences do not fill the axis as if they were large swings."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return 1e-3, 1e1
+    low, high = np.log10(values.min()), np.log10(values.max())
+    middle, half = (low + high) / 2, max((high - low) / 2 + 0.3, decades / 2)
+    return 10 ** (middle - half), 10 ** (middle + half)
 
 
 def gradient_flow(stack_statistics, activations, initializations, depth=10):
@@ -63,25 +85,46 @@ def loss_view(families, family, delta):
     xlabel, losses = families[family]
     x = np.linspace(-3, 3, 601)
     fig, ax = plt.subplots(figsize=(6, 3.8))
-    for name, loss in losses.items():
-        ax.plot(x, loss(x, delta), label=name)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.91)
+    styles = ["-", "--", "-.", ":"]
+    for i, (name, loss) in enumerate(losses.items()):  # a line style each: overlapping curves stay visible
+        ax.plot(x, loss(x, delta), styles[i % len(styles)], lw=2.4 - 0.4 * (i % len(styles)), label=name)
     ax.set(xlabel=xlabel, ylabel="loss", ylim=(-0.1, 4.0), title=family)
     ax.legend()
-    text = f"{family}: {', '.join(losses)} (δ = {delta:g} where a loss uses it)"
+    if uses_delta(losses):
+        text = f"{family}: {', '.join(losses)}, with δ = {delta:g}"
+    else:
+        text = f"{family}: {', '.join(losses)}; no loss of this family has a δ, so the slider changes nothing"
     return fig, text
 
 
-def loss_comparison(families, delta=1.0):
-    """A family dropdown and a δ slider over ``loss_view``."""
+def uses_delta(losses):
+    """True when some loss of ``losses`` (name -> f(x, delta)) changes with its ``delta``."""
+    x = np.linspace(-3, 3, 61)
+    return any(not np.allclose(loss(x, 0.5), loss(x, 2.0)) for loss in losses.values())
+
+
+def loss_comparison(families, delta=1.0, family=None):
+    """A family dropdown and a δ slider (off for a family without δ) over ``loss_view``."""
     if not families:
         raise ValueError("families must map at least one family name to (xlabel, {loss name: function}).")
     if isinstance(delta, (bool, np.bool_)) or not isinstance(delta, (int, float, np.integer, np.floating)) \
             or not 0.1 <= delta <= 3.0:
         raise ValueError(f"delta must be a number from 0.1 to 3.0 (the slider's range), got {delta!r}.")
+    if family is not None and family not in families:
+        raise ValueError(f"family must be one of {list(families)}, got {family!r}.")
+    family = family or next(iter(families))
     controls = {
-        "family": W.Dropdown(description="family", options=list(families)),
-        "delta": W.FloatSlider(description="δ", min=0.1, max=3.0, step=0.1, value=delta, continuous_update=True),
+        "family": W.Dropdown(description="family", options=list(families), value=family,
+                             style={"description_width": "initial"}, layout=W.Layout(width="max-content")),
+        "delta": W.FloatSlider(description="δ", min=0.1, max=3.0, step=0.1, value=delta, continuous_update=False),
     }
+
+    def switch_delta(change=None):
+        controls["delta"].disabled = not uses_delta(families[controls["family"].value][1])
+
+    controls["family"].observe(switch_delta, names="value")
+    switch_delta()
     return LiveFigure(lambda **values: loss_view(families, **values), controls)
 
 

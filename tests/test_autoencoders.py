@@ -86,7 +86,8 @@ def test_reconstruction_explorer_updates_when_controls_change(images):
 
 
 def test_denoising_view_reports_both_errors(images):
-    fig, text = autoencoders.denoising_view(images, {"identity": lambda x: x}, noise=0.0, model="identity")
+    demo = autoencoders.denoising_demo(images, {"identity": lambda x: x}, noise_levels=(0.0,))
+    fig, text = autoencoders.denoising_view(demo, noise=0.0, model="identity")
     assert isinstance(fig, Figure)
     assert "noisy input 0.0" in text and "<b>0.0</b>" in text
     ax = fig.axes[0]
@@ -94,25 +95,30 @@ def test_denoising_view_reports_both_errors(images):
     plt.close("all")
 
 
-def test_denoising_view_uses_the_denoiser_and_the_noise(images):
+def test_denoising_demo_cleans_every_noise_level_once(images):
     calls = []
 
     def mean_image(x):
         calls.append(x.copy())
         return np.repeat(x.mean(axis=0, keepdims=True), len(x), axis=0)
 
-    _, text = autoencoders.denoising_view(images, {"mean": mean_image}, noise=0.5, model="mean", seed=3)
-    assert len(calls) == 1
-    assert np.array_equal(calls[0], autoencoders.add_gaussian_noise(images, 0.5, seed=3))
+    demo = autoencoders.denoising_demo(images, {"mean": mean_image}, noise_levels=(0.2, 0.5), seed=3)
+    assert len(calls) == 2
+    assert np.array_equal(calls[1], autoencoders.add_gaussian_noise(images, 0.5, seed=3))
+    assert np.array_equal(demo["noisy"][0.5], calls[1])
+    np.testing.assert_allclose(demo["denoised"]["mean"][0.5], mean_image(calls[1]))
+    _, text = autoencoders.denoising_view(demo, noise=0.5, model="mean")
     noisy_error = float(text.split("noisy input ")[1].split(",")[0])
     assert noisy_error > 10  # noise of 0.5 on 784 pixels
     with pytest.raises(KeyError, match="nope"):
-        autoencoders.denoising_view(images, {"mean": mean_image}, noise=0.5, model="nope")
+        autoencoders.denoising_view(demo, noise=0.5, model="nope")
+    with pytest.raises(KeyError, match="levels are"):
+        autoencoders.denoising_view(demo, noise=0.3, model="mean")
 
 
 def test_denoising_explorer_updates_when_controls_change(images):
     denoisers = {"identity": lambda x: x, "zeros": np.zeros_like}
-    live = autoencoders.denoising_explorer(images, denoisers, noise_levels=(0.0, 0.5))
+    live = autoencoders.denoising_explorer(autoencoders.denoising_demo(images, denoisers, noise_levels=(0.0, 0.5)))
     first = live.last_text
     live.controls["noise"].value = 0.0
     assert "noisy input 0.0" in live.last_text and live.last_text != first
@@ -244,7 +250,9 @@ def test_explorers_refuse_mismatched_arguments():
     with pytest.raises(ValueError, match="hold 2 images, not 3"):
         autoencoders.reconstruction_explorer(images, {"h = 10": images[:2]})
     with pytest.raises(ValueError, match="at least one"):
-        autoencoders.denoising_explorer(images, {})
+        autoencoders.denoising_demo(images, {})
+    with pytest.raises(ValueError, match="standard deviations"):
+        autoencoders.denoising_demo(images, {"identity": lambda x: x}, noise_levels=(-0.1,))
 
 
 # Exercise checks added for the teaching review ------------------------------------------------

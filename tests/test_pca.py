@@ -23,6 +23,9 @@ def test_compare_reconstructions_shows_only_models_with_that_size():
     demo = pca.compare_reconstructions(originals, reconstructions, errors, k_choices=[2, 5], k=2)
     demo.controls["k"].value = 5
     assert demo.last_text == "K = 5, test error per image: PCA <b>4.00</b>"
+    fig5, _ = pca.compare_reconstructions_view(originals, reconstructions, errors, k=5)
+    assert [t.get_text() for t in fig5.axes[0].get_yticklabels()] == ["original", "PCA, K = 5", "deep: no K = 5"]
+    assert fig5.get_size_inches()[1] == fig.get_size_inches()[1]  # the figure keeps its height as K changes
 
 
 # Exercise checks ------------------------------------------------------------------------------

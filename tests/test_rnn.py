@@ -580,3 +580,10 @@ def test_gate_explorer_refuses_a_cell_it_has_no_run_for():
         rnn.gate_explorer(sequence, runs, t=9)
     with pytest.raises(ValueError, match="one run per cell"):
         rnn.gate_explorer(sequence, {})
+
+
+def test_gate_view_keeps_its_size_for_every_cell(sequence, runs):
+    sizes = {tuple(rnn.gate_view(sequence, runs, cell, 5)[0].get_size_inches()) for cell in runs}
+    assert len(sizes) == 1  # switching the cell does not move the page below
+    assert next(iter(sizes))[1] * 80 <= 450  # at the course's 80 dpi it fits a laptop's screen with its controls
+    plt.close("all")

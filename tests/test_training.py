@@ -68,7 +68,33 @@ def test_loss_comparison_widget_moves_delta_and_family():
     demo.controls["delta"].value = 0.5
     assert "δ = 0.5" in demo.last_text
     demo.controls["family"].value = "binary"
-    assert demo.last_text.startswith("binary: hinge")
+    assert demo.last_text.startswith("binary: hinge") and "changes nothing" in demo.last_text
+    assert demo.controls["delta"].disabled  # no loss of the family has a δ
+    demo.controls["family"].value = "regression"
+    assert not demo.controls["delta"].disabled
+    assert not demo.controls["delta"].continuous_update  # redraws on release, not at every step of a drag
+
+
+def test_loss_comparison_can_open_on_any_family():
+    demo = training.loss_comparison(FAMILIES, family="binary")
+    assert demo.values()["family"] == "binary" and demo.controls["delta"].disabled
+    with pytest.raises(ValueError, match="family must be one of"):
+        training.loss_comparison(FAMILIES, family="ranking")
+
+
+def test_loss_view_draws_overlapping_losses_in_different_styles():
+    fig, _ = training.loss_view(FAMILIES, family="regression", delta=2.0)
+    assert len({line.get_linestyle() for line in fig.axes[0].get_lines()}) == 2
+
+
+def test_gradient_flow_says_when_every_gradient_has_vanished():
+    def vanished(activation, initialization, depth):
+        return [1e-20] * depth, [2.5e-27 * (1 + 0.1 * l) for l in range(depth)]
+
+    fig, text = training.gradient_flow_view(vanished, depth=5, activation="relu", initialization="small")
+    assert "vanished" in text and "times" not in text
+    low, high = fig.axes[1].get_ylim()
+    assert high / low >= 1e4  # noise of a few percent does not fill the axis
 
 
 # Exercise checks ------------------------------------------------------------------------------

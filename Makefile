@@ -98,7 +98,7 @@ bench: $(STAMP)  ## table of run times and headline figures (fast mode run now, 
 site: $(STAMP) $(NODE_STAMP)  ## static HTML site of the course in _site/, from the committed outputs (nothing is executed)
 	$(BIN)/python tools/build_site.py --out _site
 
-slides: $(STAMP) $(NODE_STAMP)  ## static reveal.js slides of every lecture in _slides/, opening offline (live ones: make lab, then View > Render as slides)
+slides: $(STAMP) $(NODE_STAMP)  ## static reveal.js slides of every lecture in _slides/, opening offline (live ones: make lab, run a notebook, press the deck button in its toolbar)
 	$(BIN)/python tools/build_slides.py --out _slides
 
 student: $(STAMP)  ## student edition in student/: solutions replaced by a self-check of the student's answers

@@ -244,5 +244,6 @@ def call_student(function, *args):
     except (Exception, SystemExit) as err:  # a student's function may fail in any way: say how
         return None, f"Calling your function raised {type(err).__name__}: {_short(err)}."
     if unanswered(result):
-        return None, f"Your function returns {result!r}: make it return its result."
+        return None, (f"Your function returns {describe(result)}, not a result: replace the ... in its body with "
+                      "your code and end it with a return statement.")
     return result, None

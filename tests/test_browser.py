@@ -4,8 +4,9 @@ For each case in ``CASES`` the test copies the notebook into a temporary folder 
 cell that builds the widget, outputs and saved widget state removed), starts JupyterLab on
 127.0.0.1 with a token, opens the copy in Debian's Chromium driven by Playwright, runs all
 cells, drags a slider with the mouse or types a value as a person would, and asserts that the
-widget's text and figure change as they should. Screenshots before and after go to
-``test-output/browser/`` (git-ignored; CI keeps it).
+widget's text and figure change as they should, within a time limit, on a 1366x768 page that
+shows the whole widget without scrolling. Screenshots before and after, and the measured times,
+go to ``test-output/browser/`` (git-ignored; CI keeps it).
 
 The browser is never downloaded: Playwright drives the Chromium found on the machine
 (``COURSE_CHROMIUM``, else ``chromium``, ``chromium-browser``, ``google-chrome`` on PATH).
@@ -71,17 +72,42 @@ class Case:
 
 accuracy = first_number(r"training accuracy ([\d.]+)%")
 latent_z1 = first_number(r"\(z1, z2\) = \(([-\d.]+),")
+diversity = first_number(r"pixel spread\) ([\d.]+)")
+
+K_shown = first_number(r"K = (\d+)")
+noisy_error = first_number(r"noisy input ([\d.]+)")
 
 CASES = [
     # 01: the spiral playground; one hidden unit cannot follow three arms.
     Case("01", "mlp.playground(", "hidden units", "drag-min",
          lambda before, after: accuracy(after) < accuracy(before) - 20),
+    # 02: gradient flow through a deeper stack; the status names the last layer.
+    Case("02", "training.gradient_flow(", "depth", "drag-max",
+         lambda before, after: "layer 10" in before and ("layer 30" in after or "vanished" in after)),
+    # 02: the losses of a family; the slider's δ is the one drawn.
+    Case("02", "training.loss_comparison(", "δ", "drag-min",
+         lambda before, after: "δ = 1" in before and "δ = 0.1" in after),
+    # 03: reconstructions of one image after another.
+    Case("03", "autoencoders.reconstruction_explorer(", "image", "type:5",
+         lambda before, after: before.startswith("image 0:") and after.startswith("image 5:")),
+    # 03: more noise on the input, a larger error of the noisy images.
+    Case("03", "autoencoders.denoising_explorer(", "input noise σ", "drag-max",
+         lambda before, after: noisy_error(after) > noisy_error(before)),
+    # 04: PCA and the autoencoders at the smallest code.
+    Case("04", "pca.compare_reconstructions(", "code size K", "drag-min",
+         lambda before, after: K_shown(before) == 10 and K_shown(after) == 2),
     # 05: the architecture designer; AlexNet's first layer (11x11, stride 4) fits 227 pixels, not 224.
     Case("05", "cnn.architecture_designer(", "input size", "type:224",
          lambda before, after: "All" in before and "does not fit" in after),
+    # 06: the gates back at the first step of the sequence.
+    Case("06", "rnn.gate_explorer(", "time step t", "drag-min",
+         lambda before, after: "step 1 of" in after and "step 1 of" not in before),
     # 07: the 2-d latent space of a VAE; dragging z1 to the right end decodes the point (3.00, z2).
     Case("07", "variational.latent_decoder(", "z1", "drag-max",
          lambda before, after: latent_z1(before) < 3.0 and latent_z1(after) == 3.0),
+    # 08: the GAN's samples shrunk towards the mean code: less diverse.
+    Case("08", "gan.latent_walk(", "truncation", "drag-min",
+         lambda before, after: diversity(after) < diversity(before)),
     # A new widget is one more entry: Case("NN", "<code in its cell>", "<control label>", "<action>", <expect>).
 ]
 
@@ -280,12 +306,16 @@ def widget_state(widget):
     return text, image
 
 
+def case_id(case):
+    return f"{case.notebook}-{re.sub(r'[^a-z0-9]+', '-', case.widget_cell.split('.')[-1].lower()).strip('-')}"
+
+
 def present_cases():
     found = []
     for case in CASES:
         paths = sorted(NOTEBOOKS.glob(f"{case.notebook}_*.ipynb"))
         marks = [] if paths else [pytest.mark.skip(reason=f"no notebooks/{case.notebook}_*.ipynb yet")]
-        found.append(pytest.param(case, paths[0] if paths else None, id=case.notebook, marks=marks))
+        found.append(pytest.param(case, paths[0] if paths else None, id=case_id(case), marks=marks))
     return found
 
 
@@ -311,18 +341,31 @@ def test_chromium_can_be_named(monkeypatch, tmp_path):
     assert find_chromium() == str(fake)
 
 
+LAPTOP = {"width": 1366, "height": 768}  # a common laptop screen, and a projector's
+UPDATE_LIMIT_S = 5.0  # a control that takes longer than this to redraw its figure is broken, not slow
+
+
+def fits(page, widget):
+    """(fits, what was measured): the whole widget inside the notebook's visible area."""
+    area = page.locator(".jp-NotebookPanel-notebook").first.bounding_box()
+    box = widget.bounding_box()
+    measured = (f"widget {box['width']:.0f}x{box['height']:.0f} px, "
+                f"notebook area {area['width']:.0f}x{area['height']:.0f} px")
+    return box["height"] <= area["height"] and box["width"] <= area["width"], measured
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(("case", "path"), present_cases())
 def test_widget_responds_in_jupyterlab(case, path, browser, lab):
     base, token, root = lab
-    name = f"browser_{path.name}"
+    name = f"browser_{case_id(case)}.ipynb"
     index = cut_copy(path, case.widget_cell, root / name)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shot = SCREENSHOTS / path.stem
-    for old in SCREENSHOTS.glob(f"{path.stem}-*.png"):
+    shot = SCREENSHOTS / case_id(case)
+    for old in SCREENSHOTS.glob(f"{case_id(case)}-*.png"):
         old.unlink()
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1500})  # tall: whole widget in the shots
+    page = browser.new_page(viewport=LAPTOP)
     page.set_default_timeout(UPDATE_TIMEOUT_MS)
     try:
         open_in_lab(page, base, token, name)
@@ -338,13 +381,16 @@ def test_widget_responds_in_jupyterlab(case, path, browser, lab):
             details = "\n".join(errors.all_inner_texts())[-3000:]
             raise AssertionError(f"{path.name}: the widget did not appear; error outputs:\n{details}") from None
         run_seconds = time.perf_counter() - start
-        cell.scroll_into_view_if_needed()
+        widget.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)  # let the image settle in its place
         before = widget_state(widget)
-        cell.screenshot(path=f"{shot}-before.png")
+        fitted, measured = fits(page, widget)
+        page.screenshot(path=f"{shot}-before.png")
 
         control = control_locator(widget, case.control)
         assert control.count() == 1, f"{path.name}: no control labelled {case.control!r} in the widget"
         act(page, control, case.action)
+        moved = time.perf_counter()
         page.wait_for_function(
             "([el, text]) => el.innerText !== text",
             arg=[widget.locator(".widget-html-content").first.element_handle(), before[0]],
@@ -355,14 +401,63 @@ def test_widget_responds_in_jupyterlab(case, path, browser, lab):
             arg=[widget.element_handle(), before[1]],
             timeout=UPDATE_TIMEOUT_MS,
         )
+        update_seconds = time.perf_counter() - moved
         after = widget_state(widget)
-        cell.screenshot(path=f"{shot}-after.png")
+        page.screenshot(path=f"{shot}-after.png")
     finally:
         with contextlib.suppress(Exception):  # free the 2 cores for the next case; never hide a failure
             page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
         page.close()
-    print(f"\n{path.name}: cells ran in {run_seconds:.0f} s; widget text before: {before[0][:100]!r}; "
-          f"after: {after[0][:100]!r}")
+    (SCREENSHOTS / f"{case_id(case)}-times.txt").write_text(
+        f"cells ran in {run_seconds:.1f} s\nupdate {update_seconds:.2f} s\n{measured}\n")
+    print(f"\n{case_id(case)}: cells ran in {run_seconds:.0f} s; update {update_seconds:.2f} s; {measured}; "
+          f"widget text before: {before[0][:100]!r}; after: {after[0][:100]!r}")
     assert after[1] != before[1], "the figure did not change"
     assert case.expect(before[0], after[0]), f"unexpected change: {before[0]!r} -> {after[0]!r}"
+    assert fitted, f"{path.name}: the widget does not fit a {LAPTOP['width']}x{LAPTOP['height']} screen: {measured}"
+    assert update_seconds < UPDATE_LIMIT_S, f"{path.name}: the figure took {update_seconds:.1f} s to change"
 
+
+# Live slides: the lecture as a deck in JupyterLab (jupyterlab-slideshow), its widget working -------------
+
+
+@pytest.mark.browser
+def test_live_slides_drive_a_widget(browser, lab):
+    """Run notebook 01 up to its playground, present it as slides, go to the widget's slide and move it."""
+    base, token, root = lab
+    case = CASES[0]
+    path = sorted(NOTEBOOKS.glob(f"{case.notebook}_*.ipynb"))[0]
+    name = "browser_live_slides.ipynb"
+    index = cut_copy(path, case.widget_cell, root / name)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport=LAPTOP)
+    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    try:
+        open_in_lab(page, base, token, name)
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+        cell.locator(".jp-OutputArea-output .widget-vbox .widget-output img").first.wait_for(timeout=RUN_TIMEOUT_MS)
+        page.evaluate("window.jupyterapp.commands.execute('deck:start')")
+        page.locator("[data-jp-deck-mode='presenting']").first.wait_for(state="attached")
+        page.screenshot(path=str(SCREENSHOTS / "live-slides-first.png"))
+        for _ in range(200):  # forward, slide by slide, as a lecturer would, until the widget's slide shows
+            if cell.is_visible() and cell.locator(".widget-vbox").first.is_visible():
+                break
+            page.evaluate("window.jupyterapp.commands.execute('deck:forward')")
+            page.wait_for_timeout(150)
+        widget = cell.locator(".widget-vbox").first
+        assert widget.is_visible(), "going forward through the slides never showed the widget"
+        before = widget_state(widget)
+        page.screenshot(path=str(SCREENSHOTS / "live-slides-widget-before.png"))
+        act(page, control_locator(widget, case.control), case.action)
+        page.wait_for_function(
+            "([el, src]) => { const img = el.querySelector('.widget-output img'); return img && img.src !== src; }",
+            arg=[widget.element_handle(), before[1]],
+        )
+        after = widget_state(widget)
+        page.screenshot(path=str(SCREENSHOTS / "live-slides-widget-after.png"))
+    finally:
+        with contextlib.suppress(Exception):
+            page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        page.close()
+    assert case.expect(before[0], after[0]), f"unexpected change: {before[0]!r} -> {after[0]!r}"

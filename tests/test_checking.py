@@ -158,7 +158,7 @@ def test_call_student_turns_every_failure_into_a_sentence():
     for function, says in [(None, "Write the function"), (..., "Write the function"), (3, "the function itself"),
                            ("f", "the function itself"), (lambda x: 1 / 0, "ZeroDivisionError"),
                            (lambda: 1, "TypeError"), (lambda x: None, "returns None"),
-                           (lambda x: ..., "returns Ellipsis"), (lambda x: exit(), "SystemExit")]:
+                           (lambda x: ..., "returns ... (Ellipsis"), (lambda x: exit(), "SystemExit")]:
         result, problem = checking.call_student(function, 1)
         assert result is None and says in problem
 

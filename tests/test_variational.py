@@ -234,7 +234,7 @@ def test_check_kl_gradients_passes_the_derivative_by_tape(capsys):
 
 @pytest.mark.parametrize("answer, words", [
     (..., "Define a function"), (None, "Define a function"), (3.0, "Define a function"),
-    (lambda m, lv: ..., "returns Ellipsis"), (lambda m, lv: 1 / 0, "ZeroDivisionError"),
+    (lambda m, lv: ..., "returns ... (Ellipsis"), (lambda m, lv: 1 / 0, "ZeroDivisionError"),
     (lambda m, lv: "grad", "Return two arrays"), (lambda m, lv: (m,), "Return two arrays"),
     (lambda m, lv: (m, "x"), "array of numbers"), (lambda m, lv: (m, m[0]), "must have shape"),
     (lambda m, lv: (m, np.log(lv)), "nan or inf"),

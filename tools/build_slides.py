@@ -7,8 +7,8 @@ A notebook's cells carry their slide type in their metadata (``tools/tag_slides.
 titles and figures on slides, plumbing and solutions skipped). Each lecture becomes
 ``NN_topic.slides.html``; reveal.js, require.js, the widget manager and MathJax are copied next to
 them from the course's pinned packages (``make assets`` installs the npm ones), so the slides open
-offline, from disk. For slides with live widgets, open a notebook in JupyterLab and start the
-slideshow (the jupyterlab-rise extension, in the pinned environment).
+offline, from disk. For slides with live widgets, run a notebook in JupyterLab and press the deck
+button in its toolbar (the jupyterlab-slideshow extension, in the pinned environment).
 """
 
 import shutil

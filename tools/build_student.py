@@ -10,9 +10,10 @@ In each instructor notebook (``notebooks/``), cells tagged ``solution`` (see
   ``## Check your answers``, with a line on where the solutions are;
 * the solution code cell becomes one cell that runs every exercise's check again, on the
   student's own answers (the ``<lecture module>.check_...`` calls of the ``exercise`` cells, kept word
-  for word), prints each verdict and how many are correct.
+  for word), prints each verdict under its exercise's name and how many are correct.
 
-Exercise cells keep their blanks (``...  # your answer``) and lose their outputs (stale hints);
+Exercise cells keep their blanks (``...  # your answer``), lose their outputs (stale hints) and
+begin with a comment that says to run the cells above them first;
 an answer variable that several exercises share (``answer``) is renamed after its exercise
 (``answer_1``, ``answer_2``...) so that the final self-check sees each exercise's own answer;
 every other cell keeps its committed outputs, so that a student can read the figures before
@@ -101,18 +102,47 @@ def distinct_answer_names(exercise_sources):
     return renamed
 
 
-def self_check_source(exercise_sources):
-    """The cell that replaces the solutions: every exercise's check, on the student's answers."""
-    calls = [call for source in exercise_sources for call in check_calls(source)]
+EXERCISE_TITLE = re.compile(r"\*\*Exercise (\d+)\s*(\(([^)]*)\))?\.?\*\*")
+RUN_FIRST = "# Run the cells above this one first (Run > Run All Above): this exercise uses what they define."
+
+
+def exercise_labels(cells):
+    """A name for each cell tagged ``exercise``: "Exercise 3 (inverted dropout)", from the last
+    ``**Exercise N (title).**`` in the markdown before it, else "Exercise k" by its place."""
+    labels, last = [], None
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            found = EXERCISE_TITLE.findall(cell.source)
+            if found:
+                number, _, title = found[-1]
+                last = f"Exercise {number}" + (f" ({title})" if title else "")
+        elif has_tag(cell, "exercise"):
+            labels.append(last or f"Exercise {len(labels) + 1}")
+            last = None
+    return labels
+
+
+def self_check_source(exercise_sources, labels=None):
+    """The cell that replaces the solutions: every exercise's check, on the student's answers,
+    each verdict printed under the name of its exercise (``labels``, one per exercise cell)."""
+    labels = labels or [f"Exercise {k}" for k in range(1, len(exercise_sources) + 1)]
+    calls, names = [], []
+    for source, label in zip(exercise_sources, labels):
+        for call in check_calls(source):
+            calls.append(call)
+            names.append(label)
     if not calls:
         raise ValueError("the notebook has a 'solution' cell but no 'exercise' cell with a <module>.check_...() call; "
                          "tag its exercise cells (python tools/tag_exercises.py NOTEBOOK)")
-    lines = ["# Every exercise's check again, on your answers above (run those cells first).",
+    lines = ["# Every exercise's check again, on your answers above (run the whole notebook first).",
              f"{SELF_CHECK_NAME} = ["]
     lines += [f"    {call},".replace("\n", "\n    ") for call in calls]
     lines += ["]",
-              f"for verdict in {SELF_CHECK_NAME}:",
-              "    print(verdict)",
+              "exercises = [",
+              *[f"    {name!r}," for name in names],
+              "]",
+              f"for exercise, verdict in zip(exercises, {SELF_CHECK_NAME}):",
+              '    print(f"{exercise}: {verdict}")',
               f'print(f"{{sum(map(bool, {SELF_CHECK_NAME}))}} of {{len({SELF_CHECK_NAME})}} correct")']
     return "\n".join(lines)
 
@@ -132,6 +162,7 @@ def student_notebook(nb):
     for cell, source in zip(exercises, distinct_answer_names([cell.source for cell in exercises])):
         cell.source = source
     exercise_sources = [cell.source for cell in exercises]
+    labels = exercise_labels(nb.cells)
     cells, replaced_code = [], False
     has_solutions = any(has_tag(cell, "solution") for cell in nb.cells)
     for cell in nb.cells:
@@ -141,11 +172,12 @@ def student_notebook(nb):
                 before = SOLUTIONS_HEADING.split(cell.source, maxsplit=1)[0].rstrip()
                 cells.append(new_cell("markdown", (before + "\n\n" if before else "") + CHECK_HEADING))
             elif not replaced_code:  # several solution code cells become one self-check cell
-                cells.append(new_cell("code", self_check_source(exercise_sources)))
+                cells.append(new_cell("code", self_check_source(exercise_sources, labels)))
                 replaced_code = True
             continue
         if has_tag(cell, "exercise"):
             cell.outputs, cell.execution_count = [], None
+            cell.source = f"{RUN_FIRST}\n{cell.source}"
         if cell.cell_type == "markdown":
             cell.source = SOLUTIONS_POINTER.sub("Your answers are checked again together at the end of the notebook.",
                                                 cell.source)

@@ -5,6 +5,7 @@ so that one switch, the environment variable ``COURSE_FAST=1``, shrinks data set
 for CI and leaves the full run unchanged for students.
 """
 
+import contextlib
 import os
 import random
 import sys
@@ -40,9 +41,34 @@ def warn_if_tensorflow_came_first(modules=None):
     return True
 
 
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """Send what C++ code writes straight to file descriptor 2 to /dev/null for a while.
+
+    TensorFlow's start-up notes (oneDNN is on, absl's "before InitializeLog" warning) bypass
+    ``TF_CPP_MIN_LOG_LEVEL`` and would fill every notebook's first output; Python exceptions still
+    show. Where descriptor 2 cannot be redirected, this does nothing."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 warn_if_tensorflow_came_first()
 for _name, _value in TENSORFLOW_SETTINGS.items():
     os.environ.setdefault(_name, _value)
+if "tensorflow" not in sys.modules:
+    with native_stderr_silenced():
+        import tensorflow  # noqa: F401  (loaded here, quietly, with the settings above)
 
 import numpy as np  # noqa: E402  (after the environment is set for TensorFlow)
 

@@ -1,8 +1,11 @@
 """helpers.config: fast/full mode, where data lives, seeds, run time."""
 
 import importlib
+import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib as mpl
@@ -223,3 +226,13 @@ def test_present_mode_draws_larger_figures(monkeypatch, value, present):
     finally:
         monkeypatch.delenv("COURSE_PRESENT")
         importlib.reload(config).set_plot_style()
+
+
+def test_importing_helpers_loads_tensorflow_without_its_start_up_notes():
+    """TensorFlow's C++ notes (oneDNN is on, absl's warning) bypass its log level: helpers keeps them
+    out of a notebook's first output, and a Python error would still show."""
+    code = "import helpers, tensorflow as tf; print(float(tf.constant(1.0) + 1))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "TF_ENABLE_ONEDNN_OPTS": "1"})
+    assert done.stdout.strip() == "2.0"
+    assert "oneDNN" not in done.stderr and "InitializeLog" not in done.stderr, done.stderr

@@ -502,7 +502,8 @@ def architecture_view(size, depth, layers_text):
         return fig, f"<b>Cannot read the layers.</b> {html.escape(str(err))}"
     names = [f"{i} {row['layer']}" for i, row in enumerate(rows)]
     bad = [row["shape"] is None for row in rows]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(rows) + 1.2), sharey=True, layout="constrained")
+    # One figure size whatever the layers, so that the widget keeps its height and fits a laptop's screen.
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.0), sharey=True, layout="constrained")
     for ax, key, title in ((axes[0], "neurons", "neurons (output volume)"), (axes[1], "params", "parameters")):
         values = [0 if b else row[key] for row, b in zip(rows, bad)]
         colours = ["tab:red" if b else "tab:blue" for b in bad]
@@ -512,9 +513,9 @@ def architecture_view(size, depth, layers_text):
         for i, (v, b) in enumerate(zip(values, bad)):
             ax.text(1, i, " does not fit" if b and not rows[i]["error"].startswith("not computed") else
                     ("" if b else f" {v:,d}"), va="center", fontsize=8, color="tab:red" if b else "black")
-    axes[0].set_yticks(range(len(rows)), names, fontsize=8)
+    axes[0].set_yticks(range(len(rows)), names, fontsize=8 if len(rows) <= 14 else 6)
     axes[0].invert_yaxis()
-    table = f"<pre style='font-size:11px'>{html.escape(cnn.format_table(rows))}</pre>"
+    table = f"<pre style='font-size:11px; line-height:1.2; margin:2px 0'>{html.escape(cnn.format_table(rows))}</pre>"
     failing = [(i, row) for i, row in enumerate(rows) if row["error"] and not row["error"].startswith("not computed")]
     if failing:
         i, row = failing[0]
@@ -548,7 +549,7 @@ def architecture_designer(layers_text, size=32, depth=3):
         "size": W.IntSlider(description="input size", min=low, max=high, value=int(size), continuous_update=False),
         "depth": W.Dropdown(description="depth", options=[1, 3], value=int(depth), layout=W.Layout(width="140px")),
         "layers_text": W.Textarea(description="layers", value=layers_text, continuous_update=False,
-                                  layout=W.Layout(width="300px", height="180px")),
+                                  layout=W.Layout(width="300px", height="120px")),
     }
     return LiveFigure(architecture_view, controls)
 

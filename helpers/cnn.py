@@ -741,36 +741,3 @@ def check_max_pool_backward(max_pool_backward):
                                  f"(largest gap {np.max(np.abs(got - expected)):.3g}). {hint}")
     return report(True, "every window's gradient goes to its maximum, and overlapping windows add up; it agrees "
                         "with finite differences.", hint)
-
-
-def training_progress(epochs, every=1.0):
-    """A small Keras callback: one line, rewritten in place, with epoch, loss, elapsed time and an
-    estimate of the time left; the line is wiped at the end so that the cell prints its own summary."""
-    import sys
-    import time
-
-    import keras
-
-    class _Progress(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start, self.shown, self.width = time.perf_counter(), 0.0, 0
-
-        def _show(self, text):
-            sys.stdout.write("\r" + text.ljust(self.width))
-            sys.stdout.flush()
-            self.width = len(text)
-
-        def on_epoch_end(self, epoch, logs=None):
-            elapsed = time.perf_counter() - self.start
-            if elapsed - self.shown < every and epoch + 1 < epochs:
-                return
-            self.shown = elapsed
-            left = elapsed / (epoch + 1) * (epochs - epoch - 1)
-            self._show(f"epoch {epoch + 1}/{epochs}, loss {(logs or {}).get('loss', float('nan')):.4f}, "
-                       f"{elapsed:.0f} s elapsed, about {left:.0f} s left")
-
-        def on_train_end(self, logs=None):
-            sys.stdout.write("\r" + " " * self.width + "\r")
-            sys.stdout.flush()
-
-    return _Progress()

@@ -593,12 +593,3 @@ def test_check_max_pool_backward_passes_the_reference_and_hints_at_mistakes(caps
                  lambda x, f, s, dout: "text", lambda x, f, s, dout: np.zeros_like(x)):
         out = assert_hint(cnn.check_max_pool_backward(junk), capsys)
         assert "unravel" not in out and "argmax" not in out
-
-
-def test_training_progress_leaves_no_line_behind(capsys):
-    x, y = np.zeros((8, 3), "float32"), np.zeros((8,), "int32")
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.fit(x, y, epochs=2, verbose=0, callbacks=[cnn.training_progress(2, every=0)])
-    out = capsys.readouterr().out
-    assert "epoch 2/2" in out and "left" in out and out.endswith("\r")

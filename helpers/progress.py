@@ -16,7 +16,8 @@ class ProgressLine(keras.callbacks.Callback):
     """One line, rewritten in place while Keras trains: what, epoch, loss, time so far, time left.
 
     One ProgressLine follows one or several ``fit`` calls: give ``total_epochs`` over all of them,
-    call ``start(label, epochs)`` before each and pass it in ``callbacks``; ``done(summary)``
+    call ``start(label, epochs)`` before each and pass it in ``callbacks`` (or, in a loop of your
+    own, call ``step(logs)`` after each epoch); ``done(summary)``
     leaves the summary in its place. ``metric`` names the number of Keras' logs to show. Outside
     a notebook nothing is redrawn and ``done`` prints the summary.
     """
@@ -36,6 +37,10 @@ class ProgressLine(keras.callbacks.Callback):
 
     def elapsed(self):
         return time.perf_counter() - self.started
+
+    def step(self, logs=None):
+        """One epoch done, outside Keras (a NumPy training loop): ``logs`` as Keras would give them."""
+        self.on_epoch_end(self.run_epochs_done, logs)
 
     def on_epoch_end(self, epoch, logs=None):
         self.epochs_done += 1

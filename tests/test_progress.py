@@ -29,3 +29,10 @@ def test_a_loop_of_one_epoch_fits_counts_its_epochs_and_the_time_left():
     assert progress.text.startswith("denoising, σ = 0.75: epoch 1/2, loss 0.25;") and progress.epochs_done == 3
     progress.done("two denoisers trained")
     assert progress.text == "two denoisers trained"
+
+
+def test_a_numpy_loop_steps_the_line_itself():
+    progress = ProgressLine(3, metric="val_accuracy", metric_name="validation accuracy").start("NumPy MLP", 3)
+    for accuracy in (0.9, 0.95):
+        progress.step({"val_accuracy": accuracy})
+    assert progress.text.startswith("NumPy MLP: epoch 2/3, validation accuracy 0.95;") and progress.epochs_done == 2

@@ -98,13 +98,15 @@ def test_student_rebuild_keeps_a_students_answers(tmp_path, capsys):
 # Executing and normalizing ---------------------------------------------------------------------
 
 
-def test_execute_records_figures_and_normalizes(tmp_path):
+def test_execute_records_figures_and_normalizes(tmp_path, capsys):
     path = small_notebook(
         tmp_path / "figures.ipynb",
         "from helpers import record_figure, report_run_time\nimport ipywidgets as W\nW.IntSlider(value=3)",
         "record_figure('test accuracy', 0.975, unit='%', bar=0.97)\nreport_run_time()",
     )
     assert execute.main([str(path), "--limit", "120"]) == 0
+    listed = capsys.readouterr().out.split("its slowest cells:")[1].strip().splitlines()
+    assert len(listed) == 2 and "cell   0  from helpers import" in listed[0]  # the import is the slow one
     nb = nbformat.read(path, as_version=4)
     assert [c.execution_count for c in nb.cells] == [1, 2]
     figures = [o["metadata"][config.FIGURE_KEY] for o in nb.cells[1].outputs]

@@ -6,8 +6,8 @@
 A notebook is written back only when its run succeeded: a cell that raises, or a run that
 goes past its time limit (a hung kernel, or a machine too slow), leaves the committed notebook
 as it was and ends with a message that says which notebook and why. The result is normalized
-(``tools/normalize_notebooks.py``). The mode is whatever ``COURSE_FAST`` says (full when unset),
-as for a student.
+(``tools/normalize_notebooks.py``), and its slowest cells are listed with their times. The mode
+is whatever ``COURSE_FAST`` says (full when unset), as for a student.
 """
 
 import argparse
@@ -23,14 +23,17 @@ from normalize_notebooks import as_text, normalized
 from common import notebook_paths
 
 DEFAULT_LIMIT = 15 * 60  # seconds per notebook; full mode aims at 10 minutes on 2 cores
+SLOWEST = 8  # cells listed after each run, slowest first: where the time goes
 
 
 class RunTooLong(Exception):
     """The notebook's run went past its time limit."""
 
 
-def execute(path, limit):
-    """Run the notebook at ``path`` in a fresh kernel within ``limit`` seconds; return the executed notebook."""
+def execute(path, limit, cell_seconds=None):
+    """Run the notebook at ``path`` in a fresh kernel within ``limit`` seconds; return the executed notebook.
+
+    ``cell_seconds``, a list, receives ``(seconds, index, first line)`` for every code cell."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=limit, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(Path(path).parent)}})
@@ -44,7 +47,11 @@ def execute(path, limit):
             if left <= 0:
                 raise RunTooLong(f"cell {index} was not reached")
             client.timeout = max(1, int(left))
+            started = time.monotonic()
             client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            if cell.cell_type == "code" and cell_seconds is not None:
+                first = next((line for line in cell.source.splitlines() if line.strip()), "")
+                cell_seconds.append((time.monotonic() - started, index, first[:70]))
         client.set_widgets_metadata()
     return nb
 
@@ -63,8 +70,9 @@ def main(argv=None):
     for path in notebooks:
         start = time.monotonic()
         print(f"{path}: running (at most {args.limit} s) ...", flush=True)
+        cell_seconds = []
         try:
-            nb = execute(path, args.limit)
+            nb = execute(path, args.limit, cell_seconds)
         except (CellTimeoutError, RunTooLong) as err:
             print(f"error: {path} did not finish within {args.limit} s ({err.__class__.__name__}: {str(err)[:200]}); "
                   "the kernel was stopped and the notebook left as it was. A hung kernel: run it again; a slow "
@@ -74,7 +82,9 @@ def main(argv=None):
             print(f"error: {path} failed and was left as it was:\n{str(err)[-3000:]}", file=sys.stderr)
             return 1
         Path(path).write_text(as_text(normalized(nb)), encoding="utf-8")
-        print(f"{path}: done in {time.monotonic() - start:.0f} s", flush=True)
+        print(f"{path}: done in {time.monotonic() - start:.0f} s; its slowest cells:", flush=True)
+        for seconds, index, first in sorted(cell_seconds, reverse=True)[:SLOWEST]:
+            print(f"  {seconds:7.1f} s  cell {index:3d}  {first}", flush=True)
     return 0
 
 

@@ -196,3 +196,23 @@ def widget_data(name, compute):
     print(f"Fast mode: this widget shows this run's small models, a rough sketch of the lecture's picture "
           f"({problem}). Run the notebook once in full mode to see the real one here.")
     return compute()
+
+
+def weights_of(model):
+    """``model``'s weights as widget data, ``{index: array}`` (see ``copy_with_weights``)."""
+    return dict(enumerate(model.get_weights()))
+
+
+def copy_with_weights(model, weights):
+    """A copy of the Keras ``model`` (same layers, its own weights) holding ``weights`` (from
+    ``weights_of``, perhaps a full run's, cached by ``widget_data``). Weights that do not fit the
+    model's layers (another architecture) are not used: the copy keeps ``model``'s, and a line says so."""
+    import keras
+
+    copy = keras.models.clone_model(model)
+    values = [weights[i] for i in range(len(weights))]
+    if [tuple(np.shape(v)) for v in values] != [tuple(w.shape) for w in copy.weights]:
+        print("The saved weights do not fit this model's layers (another architecture): the widget uses this run's.")
+        values = model.get_weights()
+    copy.set_weights(values)
+    return copy

@@ -176,3 +176,19 @@ def test_widget_data_keys_must_round_trip():
         live._flatten({"a/b": 1})
     with pytest.raises(TypeError, match="str, int or float"):
         live._flatten({(1, 2): 1})
+
+
+def test_a_widget_copy_of_a_model_takes_saved_weights_and_refuses_misfits(capsys):
+    import keras
+
+    def dense(units):
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(units)])
+
+    model, trained = dense(2), dense(2)
+    copy = live.copy_with_weights(model, live.weights_of(trained))
+    x = np.ones((1, 3), "float32")
+    np.testing.assert_allclose(copy(x), trained(x), rtol=1e-6)
+    assert copy is not model and not np.allclose(model(x), copy(x))  # the notebook's own model is untouched
+    misfit = live.copy_with_weights(model, live.weights_of(dense(4)))
+    assert "do not fit" in capsys.readouterr().out
+    np.testing.assert_allclose(misfit(x), model(x), rtol=1e-6)

@@ -68,7 +68,10 @@ for _name, _value in TENSORFLOW_SETTINGS.items():
     os.environ.setdefault(_name, _value)
 if "tensorflow" not in sys.modules:
     with native_stderr_silenced():
-        import tensorflow  # noqa: F401  (loaded here, quietly, with the settings above)
+        try:
+            import tensorflow  # noqa: F401  (loaded here, quietly, with the settings above)
+        except Exception:  # noqa: BLE001  (missing or broken: said where it is used, and by helpers.doctor)
+            pass
 
 import numpy as np  # noqa: E402  (after the environment is set for TensorFlow)
 

@@ -43,11 +43,17 @@ def parse(path):
     return links
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def output_images(path):
-    """The decoded bytes of every image in a notebook's committed outputs."""
+    """The decoded bytes of every image in a notebook's committed outputs, but for a widget's static
+    picture: the site draws the widget itself there, from its saved state, with its figure."""
     found = []
     for cell in nbformat.read(path, as_version=4).cells:
         for output in cell.get("outputs", []):
+            if WIDGET_VIEW in output.get("data", {}):
+                continue
             for mime in IMAGE_TYPES:
                 if mime in output.get("data", {}):
                     found.append(base64.b64decode(output["data"][mime]))

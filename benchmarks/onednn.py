@@ -106,9 +106,9 @@ def main(argv=None):
 
 
 def tensorflow_version():
-    from importlib.metadata import version
+    import tensorflow as tf
 
-    return version("tensorflow")
+    return tf.__version__
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ import warnings
 from pathlib import Path
 
 # Import helpers before TensorFlow: this keeps TensorFlow's C++ start-up messages out of the
-# notebooks (real errors still show) and keeps oneDNN's kernels on (benchmarks/onednn.py: on a
-# 2-core CPU they train a CNN 1.8 and an LSTM 1.2 times as fast, and two runs still repeat to the
+# notebooks (real errors still show) and keeps oneDNN's kernels on (benchmarks/onednn.md: on a
+# 2-core CPU they train a CNN 1.4 and an LSTM 1.5 times as fast, and two runs still repeat to the
 # last digit). TensorFlow reads these once, when it is imported; a value set outside wins.
 TENSORFLOW_SETTINGS = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "1"}
 

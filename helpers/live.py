@@ -25,13 +25,11 @@ def picture(fig, note=""):
 
     ``note``, if given, is written in small print under the figure (and kept out of ``fig``)."""
     description = plots.describe(fig)
-    if note:
-        footnote = fig.text(0.5, -0.02, note, ha="center", va="top", fontsize=8, color="0.35")
-        png = print_figure(fig, "png", bbox_inches="tight")
+    footnote = fig.text(0.5, -0.02, note, ha="center", va="top", fontsize=8, color="0.35") if note else None
+    png = print_figure(fig, "png", bbox_inches="tight")
+    if footnote is not None:
         footnote.remove()
         description = f"{description} ({note})" if description else note
-    else:
-        png = print_figure(fig, "png", bbox_inches="tight")
     return {"image/png": png, "text/plain": description or "a figure"}, {"image/png": {"alt": description}}
 
 

@@ -9,16 +9,17 @@ non-positive result) is refused with a ``ValueError`` that says why and what wou
 Arrays are channels-last, as in Keras: images ``(n, h, w, d)``, kernels ``(f, f, d, k)``.
 """
 
+import html
 import math
 import re
 from dataclasses import dataclass
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from .checking import call_student, close, read_array, read_number, read_numbers, report, unanswered
-from .live import LiveFigure
+from .live import FigureView, LiveFigure
 
 # Output sizes ---------------------------------------------------------------------------------
 
@@ -480,52 +481,87 @@ def receptive_field(layers):
 # Widget: --------------------------------------------------------------------------------
 
 
-def architecture_view(size, depth, layers_text):
+class ArchitectureView(FigureView):
     """Every layer's volume and parameter count for a ``size`` x ``size`` x ``depth`` input and
-    the layers written in ``layers_text`` (one per line, see ``helpers.cnn.parse_layers``).
+    the layers written in ``layers_text`` (one per line, see ``helpers.parse_layers``).
 
-    Layers that do not fit are flagged in words, never by a traceback. Returns
-    ``(figure, text)``: bars of neurons and parameters per layer, and the table as HTML.
+    Layers that do not fit are flagged in words, never by a traceback. Calling
+    ``view(size=..., depth=..., layers_text=...)`` returns ``(figure, text)``: bars of neurons and
+    parameters per layer, and the table as HTML. Lists of the same length share one figure.
     """
-    import html
 
-    from . import cnn
+    SIZE_INCHES = (10, 3.0)
+    """One figure size whatever the layers, so that the widget keeps its height and fits a laptop's screen."""
 
-    size, depth = _check_int("input size", size, 1), _check_int("input depth", depth, 1)
-    try:
-        layers = cnn.parse_layers(layers_text)
-        rows = cnn.volume_table((size, size, depth), layers, strict=False)
-    except ValueError as err:
-        fig, ax = plt.subplots(figsize=(8, 1))
-        ax.set_axis_off()
-        ax.text(0.0, 0.5, "cannot read the layers (see the message above)", va="center")
-        return fig, f"<b>Cannot read the layers.</b> {html.escape(str(err))}"
-    names = [f"{i} {row['layer']}" for i, row in enumerate(rows)]
-    bad = [row["shape"] is None for row in rows]
-    # One figure size whatever the layers, so that the widget keeps its height and fits a laptop's screen.
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.0), sharey=True, layout="constrained")
-    for ax, key, title in ((axes[0], "neurons", "neurons (output volume)"), (axes[1], "params", "parameters")):
-        values = [0 if b else row[key] for row, b in zip(rows, bad)]
-        colours = ["tab:red" if b else "tab:blue" for b in bad]
-        ax.barh(range(len(rows)), [max(float(v), 0.5) for v in values], color=colours)
-        ax.set_xscale("log")
-        ax.set_title(title)
-        for i, (v, b) in enumerate(zip(values, bad)):
-            ax.text(1, i, " does not fit" if b and not rows[i]["error"].startswith("not computed") else
-                    ("" if b else f" {v:,d}"), va="center", fontsize=8, color="tab:red" if b else "black")
-    axes[0].set_yticks(range(len(rows)), names, fontsize=8 if len(rows) <= 14 else 6)
-    axes[0].invert_yaxis()
-    table = f"<pre style='font-size:11px; line-height:1.2; margin:2px 0'>{html.escape(cnn.format_table(rows))}</pre>"
-    failing = [(i, row) for i, row in enumerate(rows) if row["error"] and not row["error"].startswith("not computed")]
-    if failing:
-        i, row = failing[0]
-        verdict = f"<b>Layer {i} ({html.escape(row['layer'])}) does not fit.</b> {html.escape(row['error'])}"
-    else:
-        out = "x".join(map(str, rows[-1]["shape"]))
-        verdict = (f"<b>All {len(layers)} layers fit</b>: output {out}, "
-                   f"{sum(r['params'] for r in rows):,d} parameters "
-                   f"({sum(r['params_unshared'] for r in rows):,d} without sharing).")
-    return fig, verdict + table
+    def rows(self, size, depth, layers_text):
+        """(layers, the rows of ``volume_table``), or (None, the reason) for text that cannot be read."""
+        size, depth = _check_int("input size", size, 1), _check_int("input depth", depth, 1)
+        try:
+            layers = parse_layers(layers_text)
+            return layers, volume_table((size, size, depth), layers, strict=False)
+        except ValueError as err:
+            return None, str(err)
+
+    def layout(self, size, depth, layers_text):
+        layers, rows = self.rows(size, depth, layers_text)
+        return None if layers is None else len(rows)
+
+    def build(self, size, depth, layers_text):
+        fig = Figure(figsize=self.SIZE_INCHES)
+        n_rows = self.layout(size, depth, layers_text)
+        if n_rows is None:
+            ax = fig.subplots()
+            ax.set_axis_off()
+            ax.text(0.0, 0.5, "cannot read the layers (see the message above)", va="center")
+            return fig, None
+        axes = fig.subplots(1, 2, sharey=True)
+        fig.subplots_adjust(left=0.17, right=0.98, bottom=0.12, top=0.9, wspace=0.05)
+        panels = []
+        for ax, title in zip(axes, ("neurons (output volume)", "parameters")):
+            bars = ax.barh(range(n_rows), np.ones(n_rows))
+            texts = [ax.text(1, i, "", va="center", fontsize=8) for i in range(n_rows)]
+            ax.set_xscale("log")
+            ax.set_title(title)
+            panels.append((bars, texts))
+        axes[0].set_yticks(range(n_rows), [""] * n_rows, fontsize=8 if n_rows <= 14 else 6)
+        axes[0].set_ylim(n_rows - 0.5, -0.5)  # the input on top
+        return fig, {"axes": axes, "panels": panels}
+
+    def show(self, fig, artists, size, depth, layers_text):
+
+        layers, rows = self.rows(size, depth, layers_text)
+        if layers is None:
+            return f"<b>Cannot read the layers.</b> {html.escape(rows)}"
+        bad = [row["shape"] is None for row in rows]
+        for (bars, texts), key in zip(artists["panels"], ("neurons", "params")):
+            values = [0 if b else row[key] for row, b in zip(rows, bad)]
+            for bar, text, row, value, b in zip(bars, texts, rows, values, bad):
+                bar.set_width(max(float(value), 0.5))
+                bar.set_color("tab:blue")
+                bar.set_visible(not b)  # a layer that does not fit, or comes after one, has no volume to draw
+                label = " does not fit" if b and not row["error"].startswith("not computed") else \
+                    " not computed" if b else f" {value:,d}"
+                text.set_text(label)
+                text.set_color("tab:red" if b and label == " does not fit" else "0.5" if b else "black")
+            bars[0].axes.set_xlim(0.5, max(10.0, 20.0 * max(values)))
+        artists["axes"][0].set_yticklabels([f"{i} {row['layer']}" for i, row in enumerate(rows)])
+        table = f"<pre style='font-size:11px; line-height:1.2; margin:2px 0'>{html.escape(format_table(rows))}</pre>"
+        failing = [(i, row) for i, row in enumerate(rows)
+                   if row["error"] and not row["error"].startswith("not computed")]
+        if failing:
+            i, row = failing[0]
+            verdict = f"<b>Layer {i} ({html.escape(row['layer'])}) does not fit.</b> {html.escape(row['error'])}"
+        else:
+            out = "x".join(map(str, rows[-1]["shape"]))
+            verdict = (f"<b>All {len(layers)} layers fit</b>: output {out}, "
+                       f"{sum(r['params'] for r in rows):,d} parameters "
+                       f"({sum(r['params_unshared'] for r in rows):,d} without sharing).")
+        return verdict + table
+
+
+def architecture_view(size, depth, layers_text):
+    """``ArchitectureView()`` for one input and list of layers: ``(figure, text)``."""
+    return ArchitectureView()(size=size, depth=depth, layers_text=layers_text)
 
 
 SIZE_RANGE = (4, 256)
@@ -551,7 +587,7 @@ def architecture_designer(layers_text, size=32, depth=3):
         "layers_text": W.Textarea(description="layers", value=layers_text, continuous_update=False,
                                   layout=W.Layout(width="300px", height="120px")),
     }
-    return LiveFigure(architecture_view, controls)
+    return LiveFigure(ArchitectureView(), controls)
 
 
 # Exercise checks --------------------------------------------------------------------------------

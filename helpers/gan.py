@@ -6,7 +6,6 @@ import ipywidgets as W
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-import scipy.linalg
 from keras import ops
 
 from .checking import call_student, close, describe, read_array, read_number, report, unanswered
@@ -20,7 +19,9 @@ def frechet_distance(mean_a, cov_a, mean_b, cov_b):
     """The Fréchet (2-Wasserstein) distance squared between N(mean_a, cov_a) and N(mean_b, cov_b):
 
     ``|mean_a - mean_b|^2 + Tr(cov_a + cov_b - 2 (cov_a cov_b)^(1/2))``.
-    The matrix square root comes from SciPy; its tiny imaginary part (rounding) is dropped.
+    The trace of the square root is taken as ``Tr((A^(1/2) B A^(1/2))^(1/2))``, the sum of the
+    square roots of the eigenvalues of a symmetric matrix (the same eigenvalues as ``A B``):
+    exact for singular covariances too, where a general matrix square root is unstable.
     """
     mean_a, mean_b = np.atleast_1d(np.asarray(mean_a, np.float64)), np.atleast_1d(np.asarray(mean_b, np.float64))
     cov_a, cov_b = np.atleast_2d(np.asarray(cov_a, np.float64)), np.atleast_2d(np.asarray(cov_b, np.float64))
@@ -28,12 +29,11 @@ def frechet_distance(mean_a, cov_a, mean_b, cov_b):
     if mean_b.shape != (d,) or cov_a.shape != (d, d) or cov_b.shape != (d, d):
         raise ValueError(f"frechet_distance needs two means of shape (d,) and two covariances (d, d); got "
                          f"{mean_a.shape}, {cov_a.shape}, {mean_b.shape}, {cov_b.shape}.")
-    root = scipy.linalg.sqrtm(cov_a @ cov_b)
-    if not np.all(np.isfinite(root)):  # a singular product: nudge both covariances off it
-        nudge = 1e-6 * np.eye(d)
-        root = scipy.linalg.sqrtm((cov_a + nudge) @ (cov_b + nudge))
-    root = np.real(root)
-    return float(np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2.0 * np.trace(root))
+    values, vectors = np.linalg.eigh((cov_a + cov_a.T) / 2)
+    root_a = (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+    middle = root_a @ cov_b @ root_a
+    trace_root = np.sum(np.sqrt(np.clip(np.linalg.eigvalsh((middle + middle.T) / 2), 0.0, None)))
+    return float(np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2.0 * trace_root)
 
 
 def feature_statistics(features):

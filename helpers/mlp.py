@@ -2,30 +2,58 @@
 
 import time
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from . import plots
 from .checking import call_student, close, numeric_gradient, read_array, read_number, report, unanswered
-from .live import LiveFigure, choice_slider
+from .live import FigureView, LiveFigure, choice_slider
+
+
+class PlaygroundView(FigureView):
+    """Train ``train(X, y, hidden_units, learning_rate, lam, epochs) -> (predict, losses)`` and
+    show the decision regions next to the loss curve. One figure serves every setting: a new one
+    recolours the regions and redraws the curve. Calling the view with the four settings returns
+    ``(figure, text)``.
+    """
+
+    RESOLUTION = 120
+    """Grid points per side at which the regions are coloured."""
+
+    def __init__(self, train, X, y):
+        super().__init__()
+        self.train, self.X, self.y = train, np.asarray(X, dtype=np.float64), np.asarray(y)
+        self.grid, _ = plots.region_grid(self.X, self.RESOLUTION)
+
+    def build(self, **values):
+        fig = Figure(figsize=(9, 4))
+        left, right = fig.subplots(1, 2)
+        plots.decision_regions(lambda points: np.zeros(len(points), dtype=int), self.X, self.y,
+                               resolution=self.RESOLUTION, ax=left, title="100 hidden units")
+        plots.learning_curves({"training cost J": [1.0, 0.1]}, xlabel="epoch", ax=right, logy=True, title="cost")
+        fig.tight_layout()
+        return fig, {"image": left.images[0], "title": left.title, "curve": right.lines[0]}
+
+    def show(self, fig, artists, hidden_units, learning_rate, lam, epochs):
+        start = time.perf_counter()
+        predict, losses = self.train(self.X, self.y, hidden_units=hidden_units, learning_rate=learning_rate, lam=lam,
+                                     epochs=epochs)
+        seconds = time.perf_counter() - start
+        accuracy = float(np.mean(predict(self.X) == self.y))
+        artists["image"].set_data(np.asarray(predict(self.grid)).reshape(self.RESOLUTION, self.RESOLUTION))
+        artists["title"].set_text(f"{hidden_units} hidden units")
+        losses = np.asarray(losses, dtype=np.float64)
+        curve = artists["curve"]
+        curve.set_data(np.arange(1, len(losses) + 1), losses)
+        curve.axes.relim()
+        curve.axes.autoscale_view()
+        return (f"training accuracy <b>{accuracy:.1%}</b>, final cost {losses[-1]:.4f}, "
+                f"trained in {seconds:.2f} s")
 
 
 def playground_view(train, X, y, hidden_units, learning_rate, lam, epochs):
-    """Train ``train(X, y, hidden_units, learning_rate, lam, epochs) -> (predict, losses)`` and
-    show the decision regions next to the loss curve. Returns ``(figure, text)``."""
-    start = time.perf_counter()
-    predict, losses = train(X, y, hidden_units=hidden_units, learning_rate=learning_rate, lam=lam, epochs=epochs)
-    seconds = time.perf_counter() - start
-    accuracy = float(np.mean(predict(X) == y))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4))
-    plots.decision_regions(predict, X, y, resolution=120, ax=left, title=f"{hidden_units} hidden units")
-    plots.learning_curves({"training cost J": losses}, xlabel="epoch", ax=right, logy=True, title="cost")
-    fig.tight_layout()
-    text = (
-        f"training accuracy <b>{accuracy:.1%}</b>, final cost {losses[-1]:.4f}, "
-        f"trained in {seconds:.2f} s"
-    )
-    return fig, text
+    """``PlaygroundView(train, X, y)`` for one setting: ``(figure, text)``."""
+    return PlaygroundView(train, X, y)(hidden_units=hidden_units, learning_rate=learning_rate, lam=lam, epochs=epochs)
 
 
 def playground(train, X, y):
@@ -40,7 +68,7 @@ def playground(train, X, y):
         "lam": choice_slider("λ (ridge)", [0.0, 1e-4, 1e-3, 1e-2, 1e-1], 1e-3),
         "epochs": choice_slider("epochs", [10, 30, 100, 300, 1000, 3000], 1000),
     }
-    return LiveFigure(lambda **values: playground_view(train, X, y, **values), controls)
+    return LiveFigure(PlaygroundView(train, X, y), controls)
 
 
 # Exercise checks --------------------------------------------------------------------------------

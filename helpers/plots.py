@@ -149,30 +149,37 @@ def learning_curves(curves, xlabel="epoch", ylabel="loss", title=None, logy=Fals
     return fig
 
 
+def region_grid(X, resolution=200, margin=0.25):
+    """The plane around the points ``X`` (n, 2) as ``decision_regions`` colours it: the grid points
+    (resolution**2, 2), row by row from the bottom, and the extent (x0, x1, y0, y1)."""
+    (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    return np.column_stack([gx.ravel(), gy.ravel()]), (x0, x1, y0, y1)
+
+
 def decision_regions(predict, X, y, resolution=200, margin=0.25, title=None, ax=None):
     """Colour the plane by the class ``predict`` gives each point and scatter the data on top.
 
     ``predict`` maps points of shape (n, 2) to integer classes of shape (n,); ``X`` has shape
-    (n, 2) and ``y`` integer labels of shape (n,).
+    (n, 2) and ``y`` integer labels of shape (n,). The regions are one image, ``ax.images[0]``
+    (resolution x resolution classes over ``region_grid``), which a widget may recolour.
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2 or len(X) != len(y):
         raise ValueError(f"decision_regions needs X of shape (n, 2) and y of shape (n,), got {X.shape} and {y.shape}.")
     fig, ax = _figure_and_axes(ax, figsize=(4.5, 4.5))
-    (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
-    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    classes = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()]))).reshape(gx.shape)
-    n_classes = int(max(classes.max(), y.max())) + 1
-    cmap = mpl.colors.ListedColormap(CLASS_COLOURS)
-    ax.contourf(gx, gy, classes, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, vmin=-0.5, vmax=9.5, alpha=0.3)
+    grid, extent = region_grid(X, resolution, margin)
+    classes = np.asarray(predict(grid)).astype(int).reshape(resolution, resolution)
+    ax.imshow(classes, origin="lower", extent=extent, cmap=mpl.colors.ListedColormap(CLASS_COLOURS), vmin=-0.5,
+              vmax=9.5, alpha=0.3, interpolation="nearest", aspect="auto", zorder=0)
     for label in np.unique(y):
         mine = y == label
         k = int(label) % 10
         ax.scatter(X[mine, 0], X[mine, 1], color=CLASS_COLOURS[k], marker=CLASS_MARKERS[k], s=12, edgecolors="k",
                    linewidths=0.3)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
+    ax.set_xlim(extent[:2])
+    ax.set_ylim(extent[2:])
     ax.set_aspect("equal")
     ax.grid(False)
     if title:

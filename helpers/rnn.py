@@ -10,12 +10,12 @@ import time
 
 import ipywidgets as W
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 from keras import ops
+from matplotlib.figure import Figure
 
 from .checking import call_student, close, numeric_gradient, read_array, read_number, read_numbers, report, unanswered
-from .live import LiveFigure
+from .live import FigureView, LiveFigure
 from .progress import ProgressLine  # noqa: F401  (notebook 06 uses rnn.ProgressLine)
 
 
@@ -116,59 +116,94 @@ def summary_line(name, result):
 # Widget: --------------------------------------------------------------------------------
 
 
-def gate_view(sequence, runs, cell, t):
+class GateView(FigureView):
     """A cell's gates and state over the first ``t`` steps of one input ``sequence`` (T, d).
 
     ``runs[cell]`` is ``{"h": (T, n) hidden states, "trace": {gate or state name: (T, n)}}``,
     as the notebook's ``run_cell`` returns them for one sequence; it may also hold ``"label"``,
     a line about that run (its prediction, say). Gates are drawn on [0, 1], ``tanh`` values and
-    states on [-1, 1] (a cell state c on its own symmetric range). Returns ``(figure, text)``.
+    states on [-1, 1] (a cell state c on its own symmetric range). Each cell's figure is built
+    once; moving t only blanks the steps after it. Calling ``view(cell=..., t=...)`` returns
+    ``(figure, text)``.
     """
-    if cell not in runs:
-        raise ValueError(f"no run for cell {cell!r}: choose one of {list(runs)}")
-    sequence = np.asarray(sequence)
-    if sequence.ndim != 2:
-        raise ValueError(f"sequence must be one sequence of shape (T, d), got shape {sequence.shape}")
-    length = sequence.shape[0]
-    if not 1 <= t <= length:
-        raise ValueError(f"t must be a step from 1 to {length}, got {t}")
-    run = runs[cell]
-    panels = {"input x": sequence, **run["trace"], "hidden state h": run["h"]}
-    for name, values in panels.items():
-        if np.shape(values)[0] != length:
-            raise ValueError(f"{name!r} of {cell!r} has {np.shape(values)[0]} steps, the sequence {length}")
-    # One height for every cell, so that the page does not jump as the cell changes; it fits a laptop's screen.
-    fig, axes = plt.subplots(len(panels), 1, figsize=(8.5, 5.2), sharex=True)
-    axes = np.atleast_1d(axes)
-    for ax, (name, values) in zip(axes, panels.items()):
-        shown = np.array(values, dtype=np.float64).T  # rows: units (or input channels), columns: steps
-        shown[:, t:] = np.nan
-        if name == "input x":
-            limits, cmap = (float(np.min(sequence)), float(np.max(sequence)) or 1.0), "gray_r"
-        elif "gate" in name:
-            limits, cmap = (0.0, 1.0), "viridis"
-        elif name.startswith("cell state"):
-            top = float(np.max(np.abs(values))) or 1.0
-            limits, cmap = (-top, top), "RdBu_r"
-        else:
-            limits, cmap = (-1.0, 1.0), "RdBu_r"
-        image = ax.imshow(shown, aspect="auto", interpolation="nearest", cmap=cmap, vmin=limits[0], vmax=limits[1],
-                          extent=(0.5, length + 0.5, shown.shape[0] - 0.5, -0.5))
-        ax.axvline(t, color="tab:red", lw=1)
-        ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
-        ax.set_yticks([])
-        ax.grid(False)
-        fig.colorbar(image, ax=ax, pad=0.01, fraction=0.03)
-    axes[-1].set_xlabel("time step t")
-    fig.suptitle(f"{cell}: steps 1 to {t} of {length}")
-    fig.tight_layout()
-    means = ", ".join(f"{name} {float(np.mean(values[t - 1])):.2f}" for name, values in run["trace"].items()
-                      if "gate" in name)
-    text = f"<b>{cell}</b>, step {t} of {length}: " + (f"mean {means}; " if means else "no gates; ")
-    text += f"|h| = {float(np.linalg.norm(run['h'][t - 1])):.2f}"
-    if run.get("label"):
-        text += f". {run['label']}"
-    return fig, text
+
+    def __init__(self, sequence, runs):
+        super().__init__()
+        self.sequence = np.asarray(sequence)
+        if self.sequence.ndim != 2:
+            raise ValueError(f"sequence must be one sequence of shape (T, d), got shape {self.sequence.shape}")
+        self.runs = runs
+
+    def panels(self, cell):
+        """{panel name: (T, units) values} for ``cell``, checked against the sequence's length."""
+        if cell not in self.runs:
+            raise ValueError(f"no run for cell {cell!r}: choose one of {list(self.runs)}")
+        run = self.runs[cell]
+        panels = {"input x": self.sequence, **run.get("trace", {}), "hidden state h": run["h"]}
+        for name, values in panels.items():
+            if np.shape(values)[0] != len(self.sequence):
+                raise ValueError(f"{name!r} of {cell!r} has {np.shape(values)[0]} steps, "
+                                 f"the sequence {len(self.sequence)}")
+        return panels
+
+    def layout(self, cell, t):
+        return cell
+
+    def build(self, cell, t):
+        panels, length = self.panels(cell), len(self.sequence)
+        # One size for every cell, so that the page does not jump as the cell changes; it fits a laptop's screen.
+        fig = Figure(figsize=(8.5, 5.2))
+        axes = np.atleast_1d(fig.subplots(len(panels), 1, sharex=True))
+        images = []
+        for ax, (name, values) in zip(axes, panels.items()):
+            if name == "input x":
+                limits, cmap = (float(np.min(values)), float(np.max(values)) or 1.0), "gray_r"
+            elif "gate" in name:
+                limits, cmap = (0.0, 1.0), "viridis"
+            elif name.startswith("cell state"):
+                top = float(np.max(np.abs(values))) or 1.0
+                limits, cmap = (-top, top), "RdBu_r"
+            else:
+                limits, cmap = (-1.0, 1.0), "RdBu_r"
+            units = np.shape(values)[1]
+            images.append(ax.imshow(np.asarray(values, dtype=np.float64).T, aspect="auto", interpolation="nearest",
+                                    cmap=cmap, vmin=limits[0], vmax=limits[1],
+                                    extent=(0.5, length + 0.5, units - 0.5, -0.5)))
+            ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+            ax.set_yticks([])
+            ax.grid(False)
+            fig.colorbar(images[-1], ax=ax, pad=0.01, fraction=0.03)
+        axes[-1].set_xlabel("time step t")
+        title = fig.suptitle(f"{cell}: steps 1 to {length} of {length}")
+        fig.tight_layout()
+        lines = [ax.axvline(length, color="tab:red", lw=1) for ax in axes]
+        self.freeze_ticks(fig)
+        return fig, {"images": images, "values": list(panels.values()), "lines": lines, "title": title}
+
+    def show(self, fig, artists, cell, t):
+        length = len(self.sequence)
+        if not 1 <= t <= length:
+            raise ValueError(f"t must be a step from 1 to {length}, got {t}")
+        for image, values in zip(artists["images"], artists["values"]):
+            shown = np.array(values, dtype=np.float64).T  # rows: units (or input channels), columns: steps
+            shown[:, t:] = np.nan
+            image.set_data(shown)
+        for line in artists["lines"]:
+            line.set_xdata([t, t])
+        artists["title"].set_text(f"{cell}: steps 1 to {t} of {length}")
+        run = self.runs[cell]
+        means = ", ".join(f"{name} {float(np.mean(values[t - 1])):.2f}" for name, values in run.get("trace", {}).items()
+                          if "gate" in name)
+        text = f"<b>{cell}</b>, step {t} of {length}: " + (f"mean {means}; " if means else "no gates; ")
+        text += f"|h| = {float(np.linalg.norm(run['h'][t - 1])):.2f}"
+        if run.get("label"):
+            text += f". {run['label']}"
+        return text
+
+
+def gate_view(sequence, runs, cell, t):
+    """``GateView(sequence, runs)`` for one state: ``(figure, text)``."""
+    return GateView(sequence, runs)(cell=cell, t=t)
 
 
 def gate_explorer(sequence, runs, cell=None, t=None):
@@ -187,7 +222,7 @@ def gate_explorer(sequence, runs, cell=None, t=None):
         "cell": W.Dropdown(description="cell", options=list(runs), value=cell or list(runs)[0]),
         "t": W.IntSlider(description="time step t", min=1, max=length, value=t or length, continuous_update=False),
     }
-    return LiveFigure(lambda **values: gate_view(sequence, runs, **values), controls)
+    return LiveFigure(GateView(sequence, runs), controls)
 
 
 # Exercise checks --------------------------------------------------------------------------------

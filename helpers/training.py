@@ -5,43 +5,63 @@ loss widgets and the exercise checks."""
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .checking import call_student, close, read_array, read_number, report, unanswered
-from .live import LiveFigure
+from .live import FigureView, LiveFigure
 from .progress import ProgressLine
 
 
-def gradient_flow_view(stack_statistics, depth, activation, initialization):
+class GradientFlowView(FigureView):
     """Per-layer activation spread and gradient norm of a deep stack, side by side.
 
     ``stack_statistics(activation, initialization, depth)`` returns two sequences of length
     ``depth``: the standard deviation of each layer's activations (forward pass) and the norm
-    of the gradient of the cost with respect to each layer's weights (backward pass).
-    Returns ``(figure, text)``.
+    of the gradient of the cost with respect to each layer's weights (backward pass). One figure
+    serves every setting: a new one only moves its lines and axes. Calling
+    ``view(depth=..., activation=..., initialization=...)`` returns ``(figure, text)``.
     """
-    activation_std, gradient_norm = stack_statistics(activation, initialization, depth)
-    layers = np.arange(1, depth + 1)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.3))
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.8, wspace=0.3)
-    left.semilogy(layers, activation_std, "o-")
-    left.set(xlabel="layer", ylabel="std of activations", title="forward: activations")
-    right.semilogy(layers, gradient_norm, "o-", color="C3")
-    right.set(xlabel="layer", ylabel="‖∂J/∂W‖", title="backward: weight gradients")
-    for ax, values in ((left, activation_std), (right, gradient_norm)):
-        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-        ax.set_ylim(*_log_limits(values))
-    fig.suptitle(f"{depth} layers, {activation}, {initialization}")
-    largest = max(gradient_norm)
-    if largest < VANISHED:
-        text = (f"the gradients have <b>vanished</b> at every layer (the largest is {largest:.1g}): "
-                f"no layer can learn")
-    else:
-        ratio = gradient_norm[0] / gradient_norm[-1]
-        text = f"gradient norm at layer 1 is <b>{ratio:.2g}</b> times that at layer {depth}"
-    last = activation_std[-1]
-    state = " (vanished)" if last < VANISHED else " (exploded)" if last > 1 / VANISHED else ""
-    text += f"; activation std goes from {activation_std[0]:.2g} to {last:.2g}{state}"
-    return fig, text
+
+    def __init__(self, stack_statistics):
+        super().__init__()
+        self.stack_statistics = stack_statistics
+
+    def build(self, **values):
+        fig = Figure(figsize=(9, 3.3))
+        left, right = fig.subplots(1, 2)
+        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.8, wspace=0.3)
+        lines = [left.semilogy([1], [1], "o-")[0], right.semilogy([1], [1], "o-", color="C3")[0]]
+        left.set(xlabel="layer", ylabel="std of activations", title="forward: activations")
+        right.set(xlabel="layer", ylabel="‖∂J/∂W‖", title="backward: weight gradients")
+        for ax in (left, right):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        return fig, {"lines": lines, "title": fig.suptitle("")}
+
+    def show(self, fig, artists, depth, activation, initialization):
+        activation_std, gradient_norm = self.stack_statistics(activation, initialization, depth)
+        layers = np.arange(1, depth + 1)
+        for line, values in zip(artists["lines"], (activation_std, gradient_norm)):
+            line.set_data(layers, values)
+            line.axes.set_xlim(0.5, depth + 0.5)
+            line.axes.set_ylim(*_log_limits(values))
+        artists["title"].set_text(f"{depth} layers, {activation}, {initialization}")
+        largest = max(gradient_norm)
+        if largest < VANISHED:
+            text = (f"the gradients have <b>vanished</b> at every layer (the largest is {largest:.1g}): "
+                    f"no layer can learn")
+        else:
+            ratio = gradient_norm[0] / gradient_norm[-1]
+            text = f"gradient norm at layer 1 is <b>{ratio:.2g}</b> times that at layer {depth}"
+        last = activation_std[-1]
+        state = " (vanished)" if last < VANISHED else " (exploded)" if last > 1 / VANISHED else ""
+        text += f"; activation std goes from {activation_std[0]:.2g} to {last:.2g}{state}"
+        return text
+
+
+def gradient_flow_view(stack_statistics, depth, activation, initialization):
+    """``GradientFlowView(stack_statistics)`` for one setting: ``(figure, text)``."""
+    return GradientFlowView(stack_statistics)(depth=depth, activation=activation, initialization=initialization)
 
 
 VANISHED = 1e-12
@@ -73,7 +93,7 @@ def gradient_flow(stack_statistics, activations, initializations, depth=10):
         "activation": W.Dropdown(description="activation", options=list(activations)),
         "initialization": W.Dropdown(description="initialization", options=list(initializations)),
     }
-    return LiveFigure(lambda **values: gradient_flow_view(stack_statistics, **values), controls)
+    return LiveFigure(GradientFlowView(stack_statistics), controls)
 
 
 def loss_view(families, family, delta):

@@ -2,52 +2,84 @@
 
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from .checking import call_student, close, read_array, read_number, report, unanswered
-from .live import LiveFigure
+from .live import FigureView, LiveFigure
 
 
-def latent_decoder_view(decode, codes, labels, z1, z2, digit, neighbours=25):
+class LatentDecoderView(FigureView):
     """Decode the point (z1, z2) of a 2-d latent space and say which class it falls in.
 
     ``decode(z)`` maps codes (n, 2) to images (n, 784) or (n, 28, 28) with values in [0, 1];
     ``codes`` (m, 2) and integer ``labels`` (m,) are the codes of labelled images (the test set),
     drawn as a scatter with the class ``digit`` highlighted. The class of the point is the
-    majority label among its ``neighbours`` nearest codes. Returns ``(figure, text)``.
+    majority label among its ``neighbours`` nearest codes. One figure serves every point and
+    digit. Calling ``view(z1=..., z2=..., digit=...)`` returns ``(figure, text)``.
     """
-    codes = np.asarray(codes, dtype=np.float64)
-    labels = np.asarray(labels)
-    if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) != len(labels) or len(codes) == 0:
-        raise ValueError(
-            f"latent_decoder_view needs codes of shape (m, 2) and labels of shape (m,), m >= 1, "
-            f"got {codes.shape} and {labels.shape}: pass the 2-d codes of the test images and their labels."
-        )
-    image = np.asarray(decode(np.array([[z1, z2]], dtype=np.float32)), dtype=np.float64)
-    if image.size != 784:
-        raise ValueError(f"decode must turn one 2-d code into one 28x28 image, got an array of shape {image.shape}.")
-    near = np.argsort(np.sum((codes - [z1, z2]) ** 2, axis=1))[: min(neighbours, len(codes))]
-    votes = np.bincount(labels[near].astype(int), minlength=10)
-    winner = int(np.argmax(votes))
-    share = votes[winner] / len(near)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.8), gridspec_kw={"width_ratios": [1.4, 1]})
-    mine = labels == digit
-    left.scatter(codes[~mine, 0], codes[~mine, 1], s=3, color="0.8", linewidths=0, label="other digits")
-    left.scatter(codes[mine, 0], codes[mine, 1], s=3, color="C0", linewidths=0, label=f"test codes of {digit}s")
-    left.plot([z1], [z2], "x", color="C3", markersize=12, markeredgewidth=3, label="decoded point")
-    left.set(xlabel="$z_1$", ylabel="$z_2$", title="latent space (test codes)")
-    left.legend(fontsize=8, loc="upper right", markerscale=2)
-    right.imshow(image.reshape(28, 28), cmap="gray", vmin=0.0, vmax=1.0)
-    right.set_axis_off()
-    right.set_title(f"decoded at ({z1:.2f}, {z2:.2f})")
-    fig.tight_layout()
-    verdict = "inside" if winner == digit else "outside"
-    text = (
-        f"(z1, z2) = ({z1:.2f}, {z2:.2f}) falls among the <b>{winner}s</b> "
-        f"({share:.0%} of its {len(near)} nearest test codes): {verdict} the region of the {digit}s"
-    )
-    return fig, text
+
+    def __init__(self, decode, codes, labels, neighbours=25):
+        super().__init__()
+        self.codes = np.asarray(codes, dtype=np.float64)
+        self.labels = np.asarray(labels)
+        if self.codes.ndim != 2 or self.codes.shape[1] != 2 or len(self.codes) != len(self.labels) \
+                or len(self.codes) == 0:
+            raise ValueError(
+                f"latent_decoder_view needs codes of shape (m, 2) and labels of shape (m,), m >= 1, got "
+                f"{self.codes.shape} and {self.labels.shape}: pass the 2-d codes of the test images and their labels."
+            )
+        self.decode = decode
+        self.neighbours = min(neighbours, len(self.codes))
+
+    def build(self, **values):
+        fig = Figure(figsize=(8.5, 3.8))
+        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1]})
+        others = left.scatter(self.codes[:1, 0], self.codes[:1, 1], s=3, color="0.8", linewidths=0,
+                              label="other digits")
+        mine = left.scatter(self.codes[:1, 0], self.codes[:1, 1], s=3, color="C0", linewidths=0,
+                            label="test codes of 0s")
+        (point,) = left.plot([0], [0], "x", color="C3", markersize=12, markeredgewidth=3, label="decoded point")
+        left.set(xlabel="$z_1$", ylabel="$z_2$", title="latent space (test codes)")
+        legend = left.legend(fontsize=8, loc="upper right", markerscale=2)
+        image = right.imshow(np.zeros((28, 28)), cmap="gray", vmin=0.0, vmax=1.0)
+        right.set_axis_off()
+        title = right.set_title("decoded at (-0.00, -0.00)")
+        fig.tight_layout()
+        return fig, {"others": others, "mine": mine, "point": point, "legend": legend.get_texts()[1],
+                     "image": image, "title": title}
+
+    def show(self, fig, artists, z1, z2, digit):
+        image = np.asarray(self.decode(np.array([[z1, z2]], dtype=np.float32)), dtype=np.float64)
+        if image.size != 784:
+            raise ValueError(f"decode must turn one 2-d code into one 28x28 image, got an array of shape "
+                             f"{image.shape}.")
+        distances = np.sum((self.codes - [z1, z2]) ** 2, axis=1)
+        near = np.argpartition(distances, self.neighbours - 1)[: self.neighbours]
+        votes = np.bincount(self.labels[near].astype(int), minlength=10)
+        winner = int(np.argmax(votes))
+        share = votes[winner] / len(near)
+        mine = self.labels == digit
+        artists["others"].set_offsets(self.codes[~mine])
+        artists["mine"].set_offsets(self.codes[mine])
+        artists["legend"].set_text(f"test codes of {digit}s")
+        artists["point"].set_data([z1], [z2])
+        ax = artists["point"].axes
+        low = np.minimum(self.codes.min(axis=0), [z1, z2])
+        high = np.maximum(self.codes.max(axis=0), [z1, z2])
+        margin = 0.05 * (high - low)
+        ax.set_xlim(low[0] - margin[0], high[0] + margin[0])
+        ax.set_ylim(low[1] - margin[1], high[1] + margin[1])
+        artists["image"].set_data(image.reshape(28, 28))
+        artists["title"].set_text(f"decoded at ({z1:.2f}, {z2:.2f})")
+        verdict = "inside" if winner == digit else "outside"
+        return (f"(z1, z2) = ({z1:.2f}, {z2:.2f}) falls among the <b>{winner}s</b> "
+                f"({share:.0%} of its {len(near)} nearest test codes): {verdict} the region of the {digit}s")
+
+
+def latent_decoder_view(decode, codes, labels, z1, z2, digit, neighbours=25):
+    """``LatentDecoderView(decode, codes, labels, neighbours)`` for one point: ``(figure, text)``."""
+    return LatentDecoderView(decode, codes, labels, neighbours)(z1=z1, z2=z2, digit=digit)
 
 
 def latent_decoder(decode, codes, labels, digit=3, limit=3.0):
@@ -79,7 +111,7 @@ def latent_decoder(decode, codes, labels, digit=3, limit=3.0):
         "z2": slider("z2", start[1]),
         "digit": W.Dropdown(description="digit", options=list(range(10)), value=digit, layout=W.Layout(width="140px")),
     }
-    return LiveFigure(lambda **values: latent_decoder_view(decode, codes, labels, **values), controls)
+    return LiveFigure(LatentDecoderView(decode, codes, labels), controls)
 
 
 # Exercise checks --------------------------------------------------------------------------------

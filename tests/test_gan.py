@@ -304,3 +304,19 @@ def test_notebook_solutions_pass_the_checks():
         source = cell.source.replace("gan.check_", "verdict = gan.check_")
         exec(compile(source, "exercise", "exec"), exercise)  # noqa: S102
         assert not exercise["verdict"]
+
+
+def test_frechet_distance_matches_scipy_matrix_square_root_without_warnings():
+    import warnings
+
+    import scipy.linalg
+
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(6, 6)), rng.normal(size=(6, 6))
+    cov_a, cov_b = a @ a.T, b @ b.T
+    expected = np.trace(cov_a) + np.trace(cov_b) - 2 * np.trace(np.real(scipy.linalg.sqrtm(cov_a @ cov_b)))
+    assert gan.frechet_distance(np.zeros(6), cov_a, np.zeros(6), cov_b) == pytest.approx(expected, rel=1e-9)
+    low_rank = a[:, :2] @ a[:, :2].T  # rank 2 of 6, as with fewer images than features
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert gan.frechet_distance(np.zeros(6), low_rank, np.zeros(6), low_rank) == pytest.approx(0.0, abs=1e-6)

@@ -1,9 +1,12 @@
 """helpers.live: controls wired to a figure and a status line."""
 
+import io
+
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from helpers import live
 
@@ -97,7 +100,8 @@ def test_picture_describes_the_figure_and_leaves_it_unchanged():
 
 # widget_data: a full run's widget data, cached for fast-mode demos ------------------------------------
 
-NESTED = {"images": np.arange(6.0).reshape(2, 3), "runs": {"LSTM": {"h": np.ones((4, 2)), "label": "predicts 7"}},
+NESTED = {"images": np.arange(6.0).reshape(2, 3), "runs": {"LSTM": {"h": np.ones((4, 2)), "label": "predicts 7"},
+                                                          "RNN": {"h": np.ones((4, 2)), "trace": {}}},
           "by_k": {2: np.zeros(3), 30: np.ones(3)}, "noise": {0.1: np.full(2, 0.5)}, "count": 3}
 
 
@@ -192,3 +196,58 @@ def test_a_widget_copy_of_a_model_takes_saved_weights_and_refuses_misfits(capsys
     misfit = live.copy_with_weights(model, live.weights_of(dense(4)))
     assert "do not fit" in capsys.readouterr().out
     np.testing.assert_allclose(misfit(x), model(x), rtol=1e-6)
+
+
+# FigureView: one figure per layout, its artists moved for each state ------------------------------------
+
+
+class Bars(live.FigureView):
+    """One bar per item of a list; lists of the same length share a figure."""
+
+    def __init__(self):
+        super().__init__()
+        self.builds = 0
+
+    def layout(self, heights):
+        return len(heights)
+
+    def build(self, heights):
+        self.builds += 1
+        fig = Figure(figsize=(2, 1.5))
+        ax = fig.subplots()
+        bars = ax.bar(range(len(heights)), np.ones(len(heights)))
+        ax.set_ylim(0, 10)
+        self.freeze_ticks(fig)
+        fig.tight_layout()
+        return fig, bars
+
+    def show(self, fig, bars, heights):
+        for bar, height in zip(bars, heights):
+            bar.set_height(height)
+        return f"{len(heights)} bars"
+
+
+def test_a_figure_view_builds_once_per_layout_and_moves_its_artists():
+    view = Bars()
+    fig_a, text = view(heights=(1, 2))
+    fig_b, _ = view(heights=(5, 3))
+    assert fig_a is fig_b and view.builds == 1 and text == "2 bars"
+    assert [bar.get_height() for bar in fig_b.axes[0].patches] == [5, 3]
+    fig_c, _ = view(heights=(1, 2, 3))
+    assert fig_c is not fig_a and view.builds == 2
+    assert fig_a.get_layout_engine() is None  # laid out once for good: no layout pass before each drawing
+    assert plt.get_fignums() == []  # made outside pyplot: no cell displays it by accident
+
+
+def test_a_live_figure_over_a_figure_view_draws_every_state_at_one_size():
+    from PIL import Image
+
+    options = [(1, 2), (9, 9), (0, 4)]
+    controls = {"heights": W.Dropdown(options=[(str(o), o) for o in options], value=options[0])}
+    figure = live.LiveFigure(Bars(), controls)
+    sizes = set()
+    for option in options:
+        controls["heights"].value = option
+        png = figure._drawn[figure._key()][0][0]["image/png"]
+        sizes.add(Image.open(io.BytesIO(png)).size)
+    assert sizes == {(2 * plt.rcParams["figure.dpi"], 1.5 * plt.rcParams["figure.dpi"])}  # the whole figure, uncropped

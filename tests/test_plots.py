@@ -113,10 +113,13 @@ def test_learning_curves_one_line_per_series_and_log_scale():
 def test_decision_regions_follow_predict():
     X, y = two_blobs()
     fig = plots.decision_regions(predict_right_half, X, y, resolution=50)
-    contours = next(c for c in fig.axes[0].collections if hasattr(c, "levels"))
-    bands = contours.get_paths()  # one path per class band: class 0, class 1, ...
-    assert bands[0].contains_point((-0.75, 0.0)) and not bands[0].contains_point((0.75, 0.0))
-    assert bands[1].contains_point((0.75, 0.0)) and not bands[1].contains_point((-0.75, 0.0))
+    regions = fig.axes[0].images[0]
+    classes = np.asarray(regions.get_array())
+    grid, extent = plots.region_grid(X, 50)
+    assert regions.get_extent() == list(extent) and classes.shape == (50, 50)
+    np.testing.assert_array_equal(classes.ravel(), predict_right_half(grid))  # row by row from the bottom
+    x0, x1, _, _ = extent
+    assert classes[25, 0] == 0 and classes[25, -1] == 1 and x0 < 0 < x1
 
 
 def test_decision_regions_accepts_boolean_predictions():

@@ -4,6 +4,8 @@
                                                       # committed outputs (which come from real full runs)
     python benchmarks/run_all.py --full run           # also run full mode now (about an hour on 2 cores)
     python benchmarks/run_all.py --fast skip          # only read the committed outputs (seconds)
+    python benchmarks/run_all.py --fast browser       # fast-mode times from the last browser run, Run All in
+                                                      # JupyterLab as a student does (make test-browser)
     python benchmarks/run_all.py --update-readme      # and put the table into README.md
     python benchmarks/run_all.py notebooks/04_*.ipynb # chosen notebooks
 
@@ -15,6 +17,7 @@ times on a shared machine are noisy: compare figures taken side by side in one r
 import argparse
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -26,6 +29,7 @@ from helpers.config import FIGURE_KEY, notebook_paths
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "benchmarks" / "results.md"
+BROWSER_TIMES = REPO_ROOT / "test-output" / "browser"  # run-all-NN.txt, written by tests/test_browser.py
 README = REPO_ROOT / "README.md"
 README_START, README_END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
 
@@ -63,6 +67,15 @@ def execute(path, fast):
     start = time.perf_counter()
     client.execute()
     return time.perf_counter() - start, nb
+
+
+def browser_seconds(path):
+    """The fast-mode Run All time of ``path`` in the last browser test, or None."""
+    times = BROWSER_TIMES / f"run-all-{path.stem[:2]}.txt"
+    if not times.exists():
+        return None
+    found = re.search(r"Run All in fast mode ([\d.]+) s", times.read_text())
+    return float(found.group(1)) if found else None
 
 
 def minutes(seconds):
@@ -112,7 +125,8 @@ def update_readme(text):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--fast", choices=["run", "skip"], default="run", help="run fast mode now (default) or not")
+    parser.add_argument("--fast", choices=["run", "skip", "browser"], default="run",
+                        help="run fast mode now (default), not at all, or read its times from the last browser run")
     parser.add_argument("--full", choices=["committed", "run"], default="committed",
                         help="read full mode from the committed outputs (default) or run it now")
     parser.add_argument("--update-readme", action="store_true", help=f"replace the table in {README.name}")
@@ -131,6 +145,8 @@ def main(argv=None):
             except Exception as err:  # one broken notebook must not hide the others' figures
                 row.update(fast_figures=[("failed", f"{type(err).__name__}", "-")])
                 failures.append(f"{path.name}, fast mode: {type(err).__name__}: {str(err)[-500:]}")
+        if args.fast == "browser":
+            row.update(fast_seconds=browser_seconds(path))
         if args.full == "run":
             try:
                 seconds, nb = execute(path, fast=False)
@@ -145,8 +161,12 @@ def main(argv=None):
         row.update(full_seconds=seconds, full_figures=headlines(path, nb) if seconds is not None else [])
         rows.append(row)
 
-    fast_how = ("measured now, wall time of a fresh kernel running the whole notebook (start-up included)"
-                if args.fast == "run" else "not run")
+    fast_how = {"run": "measured now, wall time of a fresh kernel running the whole notebook (start-up included)",
+                "skip": "not run",
+                "browser": "Run All in JupyterLab in Chromium, from the command to the last cell's end, as measured "
+                           "by the last browser test (`make test-browser`, "
+                           "`tests/test_browser.py::test_run_all_in_fast_mode`); its headline figures are not read"
+                }[args.fast]
     full_how = ("measured now, wall time of a fresh kernel running the whole notebook" if args.full == "run" else
                 "read from the committed outputs of the last full run (`make execute`): the run time the notebook "
                 "recorded in its last cell and the figures it recorded (`record_figure`); `-` where a "

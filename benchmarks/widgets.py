@@ -50,10 +50,16 @@ for _figure in [o for o in _gc.get_objects() if isinstance(o, _live.LiveFigure)]
     for _name, _control in _figure.controls.items():
         _start = _control.value
         for _value in _new_values(_control):
-            _control.value = _value
-            _rows.append({"widget": _figure.render.__qualname__ if hasattr(_figure.render, "__qualname__") else "",
-                          "control": _name, "value": str(_value), "seconds": _figure.last_seconds})
-        _control.value = _start
+            try:
+                _control.value = _value
+                _rows.append({"control": _name, "value": str(_value), "seconds": _figure.last_seconds})
+            except Exception as _err:  # a widget that fails is reported, not timed
+                _rows.append({"control": _name, "value": str(_value), "seconds": None,
+                              "error": f"{type(_err).__name__}: {_err}"})
+        try:
+            _control.value = _start
+        except Exception:
+            pass
 print(_json.dumps(_rows))
 """
 
@@ -81,11 +87,18 @@ def main(argv=None):
         for row in rows:
             by_control.setdefault(row["control"], []).append(row)
         for control, moves in by_control.items():
-            seconds = sorted(move["seconds"] for move in moves)
-            slowest = max(moves, key=lambda move: move["seconds"])
+            failed = [move for move in moves if move["seconds"] is None]
+            timed = [move for move in moves if move["seconds"] is not None]
+            if not timed:
+                error = failed[0]["error"][:80]
+                lines.append(f"| `{path.stem}` | {control} | {len(moves)} | - | - | failed: {error} |")
+                continue
+            seconds = sorted(move["seconds"] for move in timed)
+            slowest = max(timed, key=lambda move: move["seconds"])
             under = sum(s < LIMIT_S for s in seconds)
+            note = f"; {len(failed)} failed: {failed[0]['error'][:60]}" if failed else ""
             lines.append(f"| `{path.stem}` | {control} | {len(moves)} | {seconds[len(seconds) // 2]:.2f} s | "
-                         f"{slowest['seconds']:.2f} s ({slowest['value']}) | {under} of {len(moves)} |")
+                         f"{slowest['seconds']:.2f} s ({slowest['value']}) | {under} of {len(timed)}{note} |")
         print(f"{path.name}: {len(rows)} updates timed", file=sys.stderr, flush=True)
     lines += ["", f"Seconds from a control's new value to the widget's new picture, in the kernel (fast mode, first "
                   f"visit of each state; the browser adds the image's transfer). Machine: {os.cpu_count()} CPU cores, "

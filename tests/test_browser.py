@@ -461,3 +461,54 @@ def test_live_slides_drive_a_widget(browser, lab):
             page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
         page.close()
     assert case.expect(before[0], after[0]), f"unexpected change: {before[0]!r} -> {after[0]!r}"
+
+
+# Run All, as a student does: every notebook in fast mode, in the browser -------------------------------
+
+RUN_ALL_TIMEOUT_MS = 900_000  # a whole notebook in fast mode, on 2 busy cores
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", config.notebook_paths(), ids=lambda path: path.stem[:2])
+def test_run_all_in_fast_mode(path, browser, lab):
+    """Open a clean copy of the notebook, Run All, wait until every code cell has run; no cell may end in
+    an error. The time, from Run All to the last cell's end, is what the README's fast-mode column quotes."""
+    base, token, root = lab
+    name = f"run_all_{path.stem[:2]}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, root / name)
+    page = browser.new_page(viewport=LAPTOP)
+    try:
+        open_in_lab(page, base, token, name)
+        start = time.perf_counter()
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        state = page.wait_for_function(
+            """() => {
+                const nb = window.jupyterapp.shell.currentWidget;
+                const cells = nb.content.widgets.filter(c => c.model.type === 'code');
+                const failed = cells.findIndex(c => c.model.outputs.toJSON().some(o => o.output_type === 'error'));
+                if (failed >= 0) return {failed};
+                const ran = c => c.model.executionCount !== null
+                    && !c.node.querySelector('.jp-InputPrompt').textContent.includes('*');
+                const done = cells.every(ran);
+                return done && nb.sessionContext.session.kernel.status === 'idle' ? {failed: -1} : null;
+            }""",
+            timeout=RUN_ALL_TIMEOUT_MS,
+            polling=500,
+        ).json_value()
+        seconds = time.perf_counter() - start
+        if state["failed"] >= 0:
+            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+            raise AssertionError(f"{path.name}: code cell {state['failed']} ended in an error:\n"
+                                 + "\n".join(errors.all_inner_texts())[-3000:])
+    finally:
+        with contextlib.suppress(Exception):
+            page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        page.close()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / f"run-all-{path.stem[:2]}.txt").write_text(f"{path.name}: Run All in fast mode {seconds:.1f} s\n")
+    print(f"\n{path.name}: Run All in fast mode took {seconds:.0f} s in JupyterLab")

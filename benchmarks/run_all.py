@@ -63,7 +63,8 @@ def execute(path, fast):
     """Run one notebook on a copy in a fresh kernel; return (wall seconds, the executed notebook)."""
     nb = nbformat.read(path, as_version=4)
     os.environ["COURSE_FAST"] = "1" if fast else ""
-    client = NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    # No cell of the course runs an hour (full mode's longest is about 6 minutes): past that it has hung.
+    client = NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
     return time.perf_counter() - start, nb

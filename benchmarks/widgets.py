@@ -27,6 +27,8 @@ from helpers.config import notebook_paths
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "benchmarks" / "widgets.md"
+CELL_TIMEOUT_S = 1800
+"""A cell that runs longer than this in fast mode has hung (a lost kernel message, say): the run stops with an error."""
 LIMIT_S = 0.5
 """What a widget should take to answer a control on 2 cores."""
 
@@ -69,7 +71,8 @@ def measure(path):
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(MEASURE))
     os.environ["COURSE_FAST"] = "1"
-    client = NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     text = "".join(out.get("text", "") for out in nb.cells[-1].outputs if out.get("name") == "stdout")
     return json.loads(text.strip().splitlines()[-1])

@@ -483,7 +483,7 @@ def receptive_field(layers):
 
 class ArchitectureView(FigureView):
     """Every layer's volume and parameter count for a ``size`` x ``size`` x ``depth`` input and
-    the layers written in ``layers_text`` (one per line, see ``helpers.parse_layers``).
+    the layers written in ``layers_text`` (one per line, see ``parse_layers``).
 
     Layers that do not fit are flagged in words, never by a traceback. Calling
     ``view(size=..., depth=..., layers_text=...)`` returns ``(figure, text)``: bars of neurons and
@@ -493,14 +493,22 @@ class ArchitectureView(FigureView):
     SIZE_INCHES = (10, 3.0)
     """One figure size whatever the layers, so that the widget keeps its height and fits a laptop's screen."""
 
+    def __init__(self):
+        super().__init__()
+        self._rows = {}
+
     def rows(self, size, depth, layers_text):
-        """(layers, the rows of ``volume_table``), or (None, the reason) for text that cannot be read."""
-        size, depth = _check_int("input size", size, 1), _check_int("input depth", depth, 1)
-        try:
-            layers = parse_layers(layers_text)
-            return layers, volume_table((size, size, depth), layers, strict=False)
-        except ValueError as err:
-            return None, str(err)
+        """(layers, the rows of ``volume_table``), or (None, the reason) for text that cannot be read.
+        Worked out once per input: ``layout`` and ``show`` both ask for them."""
+        key = (size, depth, layers_text)
+        if key not in self._rows:
+            size, depth = _check_int("input size", size, 1), _check_int("input depth", depth, 1)
+            try:
+                layers = parse_layers(layers_text)
+                self._rows[key] = layers, volume_table((size, size, depth), layers, strict=False)
+            except ValueError as err:
+                self._rows[key] = None, str(err)
+        return self._rows[key]
 
     def layout(self, size, depth, layers_text):
         layers, rows = self.rows(size, depth, layers_text)
@@ -518,7 +526,7 @@ class ArchitectureView(FigureView):
         fig.subplots_adjust(left=0.17, right=0.98, bottom=0.12, top=0.9, wspace=0.05)
         panels = []
         for ax, title in zip(axes, ("neurons (output volume)", "parameters")):
-            bars = ax.barh(range(n_rows), np.ones(n_rows))
+            bars = ax.barh(range(n_rows), np.ones(n_rows), color="tab:blue")
             texts = [ax.text(1, i, "", va="center", fontsize=8) for i in range(n_rows)]
             ax.set_xscale("log")
             ax.set_title(title)
@@ -528,7 +536,6 @@ class ArchitectureView(FigureView):
         return fig, {"axes": axes, "panels": panels}
 
     def show(self, fig, artists, size, depth, layers_text):
-
         layers, rows = self.rows(size, depth, layers_text)
         if layers is None:
             return f"<b>Cannot read the layers.</b> {html.escape(rows)}"
@@ -537,12 +544,15 @@ class ArchitectureView(FigureView):
             values = [0 if b else row[key] for row, b in zip(rows, bad)]
             for bar, text, row, value, b in zip(bars, texts, rows, values, bad):
                 bar.set_width(max(float(value), 0.5))
-                bar.set_color("tab:blue")
                 bar.set_visible(not b)  # a layer that does not fit, or comes after one, has no volume to draw
-                label = " does not fit" if b and not row["error"].startswith("not computed") else \
-                    " not computed" if b else f" {value:,d}"
+                if not b:
+                    label, colour = f" {value:,d}", "black"
+                elif row["error"].startswith("not computed"):
+                    label, colour = " not computed", "0.5"
+                else:
+                    label, colour = " does not fit", "tab:red"
                 text.set_text(label)
-                text.set_color("tab:red" if b and label == " does not fit" else "0.5" if b else "black")
+                text.set_color(colour)
             bars[0].axes.set_xlim(0.5, max(10.0, 20.0 * max(values)))
         artists["axes"][0].set_yticklabels([f"{i} {row['layer']}" for i, row in enumerate(rows)])
         table = f"<pre style='font-size:11px; line-height:1.2; margin:2px 0'>{html.escape(format_table(rows))}</pre>"

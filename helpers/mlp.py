@@ -28,6 +28,7 @@ class PlaygroundView(FigureView):
     def build(self, **values):
         fig = Figure(figsize=(9, 4))
         left, right = fig.subplots(1, 2)
+        # Placeholders, replaced by every setting: no regions yet, a two-point curve, the longest title.
         plots.decision_regions(lambda points: np.zeros(len(points), dtype=int), self.X, self.y,
                                resolution=self.RESOLUTION, ax=left, title="100 hidden units")
         plots.learning_curves({"training cost J": [1.0, 0.1]}, xlabel="epoch", ax=right, logy=True, title="cost")
@@ -40,7 +41,7 @@ class PlaygroundView(FigureView):
                                      epochs=epochs)
         seconds = time.perf_counter() - start
         accuracy = float(np.mean(predict(self.X) == self.y))
-        artists["image"].set_data(np.asarray(predict(self.grid)).reshape(self.RESOLUTION, self.RESOLUTION))
+        artists["image"].set_data(np.asarray(predict(self.grid)).astype(int).reshape(self.RESOLUTION, self.RESOLUTION))
         artists["title"].set_text(f"{hidden_units} hidden units")
         losses = np.asarray(losses, dtype=np.float64)
         curve = artists["curve"]

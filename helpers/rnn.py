@@ -139,7 +139,7 @@ class GateView(FigureView):
         if cell not in self.runs:
             raise ValueError(f"no run for cell {cell!r}: choose one of {list(self.runs)}")
         run = self.runs[cell]
-        panels = {"input x": self.sequence, **run.get("trace", {}), "hidden state h": run["h"]}
+        panels = {"input x": self.sequence, **run["trace"], "hidden state h": run["h"]}
         for name, values in panels.items():
             if np.shape(values)[0] != len(self.sequence):
                 raise ValueError(f"{name!r} of {cell!r} has {np.shape(values)[0]} steps, "
@@ -192,7 +192,7 @@ class GateView(FigureView):
             line.set_xdata([t, t])
         artists["title"].set_text(f"{cell}: steps 1 to {t} of {length}")
         run = self.runs[cell]
-        means = ", ".join(f"{name} {float(np.mean(values[t - 1])):.2f}" for name, values in run.get("trace", {}).items()
+        means = ", ".join(f"{name} {float(np.mean(values[t - 1])):.2f}" for name, values in run["trace"].items()
                           if "gate" in name)
         text = f"<b>{cell}</b>, step {t} of {length}: " + (f"mean {means}; " if means else "no gates; ")
         text += f"|h| = {float(np.linalg.norm(run['h'][t - 1])):.2f}"

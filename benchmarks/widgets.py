@@ -7,9 +7,12 @@ Each notebook runs on a copy in a fresh kernel in fast mode (with the full run's
 when ``data/demo-cache`` holds it, as in a live demo); then every control of every widget is
 moved to new values, one at a time, and the time from the new value to the new picture is
 taken (the widget's ``last_seconds``: drawing the figure and encoding it; a revisited state is
-instant and is not counted). The browser adds the transfer and the decoding of the image on
-top (``tests/test_browser.py`` measures that end to end). Prints a table and writes
-``benchmarks/widgets.md``. Timings on a shared machine are noisy: compare within one run.
+instant and is not counted). A widget that trains the next settings in the background (01's
+playground) is given the pause a lecturer makes between two moves: each move waits until that
+training is done, and the table says how long the longest such pause was. The browser adds the
+transfer and the decoding of the image on top (``tests/test_browser.py`` measures that end to
+end). Prints a table and writes ``benchmarks/widgets.md``. Timings on a shared machine are
+noisy: compare within one run.
 """
 
 import argparse
@@ -34,7 +37,7 @@ LIMIT_S = 0.5
 
 # Run in the notebook's kernel after its last cell: move every control of every widget to new values.
 MEASURE = r"""
-import gc as _gc, json as _json
+import gc as _gc, json as _json, time as _time
 import ipywidgets as _W
 from helpers import live as _live
 
@@ -52,9 +55,14 @@ for _figure in [o for o in _gc.get_objects() if isinstance(o, _live.LiveFigure)]
     for _name, _control in _figure.controls.items():
         _start = _control.value
         for _value in _new_values(_control):
+            _pause = _time.perf_counter()
+            if hasattr(_figure.render, "settle"):  # a lecturer's pause, while the widget trains ahead
+                _figure.render.settle()
+            _pause = _time.perf_counter() - _pause
             try:
                 _control.value = _value
-                _rows.append({"control": _name, "value": str(_value), "seconds": _figure.last_seconds})
+                _rows.append({"control": _name, "value": str(_value), "seconds": _figure.last_seconds,
+                              "pause": _pause})
             except Exception as _err:  # a widget that fails is reported, not timed
                 _rows.append({"control": _name, "value": str(_value), "seconds": None,
                               "error": f"{type(_err).__name__}: {_err}"})
@@ -100,6 +108,8 @@ def main(argv=None):
             slowest = max(timed, key=lambda move: move["seconds"])
             under = sum(s < LIMIT_S for s in seconds)
             note = f"; {len(failed)} failed: {failed[0]['error'][:60]}" if failed else ""
+            pause = max(move.get("pause", 0.0) for move in timed)
+            note += f" (after pauses of up to {pause:.1f} s, while it trained ahead)" if pause >= 0.05 else ""
             lines.append(f"| `{path.stem}` | {control} | {len(moves)} | {seconds[len(seconds) // 2]:.2f} s | "
                          f"{slowest['seconds']:.2f} s ({slowest['value']}) | {under} of {len(timed)}{note} |")
         print(f"{path.name}: {len(rows)} updates timed", file=sys.stderr, flush=True)

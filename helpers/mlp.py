@@ -1,6 +1,8 @@
 """Lecture 01, the perceptron and the MLP: the playground widget and the exercise checks."""
 
+import threading
 import time
+from concurrent.futures import Future
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -15,15 +17,27 @@ class PlaygroundView(FigureView):
     show the decision regions next to the loss curve. One figure serves every setting: a new one
     recolours the regions and redraws the curve. Calling the view with the four settings returns
     ``(figure, text)``.
+
+    ``options`` (control name -> the values its slider offers) turns on training ahead: from the
+    first move of a control on (so a notebook run that nobody watches trains nothing extra), while
+    one setting is on screen a background thread trains every setting one slider move away,
+    nearest first, and a move after a pause is answered from memory instead of by a new training.
+    Only training runs in that thread; the figure is drawn where the widget asks for it.
     """
 
     RESOLUTION = 120
     """Grid points per side at which the regions are coloured."""
 
-    def __init__(self, train, X, y):
+    def __init__(self, train, X, y, options=None):
         super().__init__()
         self.train, self.X, self.y = train, np.asarray(X, dtype=np.float64), np.asarray(y)
         self.grid, _ = plots.region_grid(self.X, self.RESOLUTION)
+        self.options = {name: list(values) for name, values in (options or {}).items()}
+        self._trained = {}  # setting -> Future of the trained result
+        self._ahead = []  # settings the background thread trains next, nearest first
+        self._wake = threading.Condition()
+        self._thread = None
+        self._shown = 0
 
     def build(self, **values):
         fig = Figure(figsize=(9, 4))
@@ -35,21 +49,90 @@ class PlaygroundView(FigureView):
         fig.tight_layout()
         return fig, {"image": left.images[0], "title": left.title, "curve": right.lines[0]}
 
-    def show(self, fig, artists, hidden_units, learning_rate, lam, epochs):
-        start = time.perf_counter()
-        predict, losses = self.train(self.X, self.y, hidden_units=hidden_units, learning_rate=learning_rate, lam=lam,
-                                     epochs=epochs)
-        seconds = time.perf_counter() - start
-        accuracy = float(np.mean(predict(self.X) == self.y))
-        artists["image"].set_data(np.asarray(predict(self.grid)).astype(int).reshape(self.RESOLUTION, self.RESOLUTION))
-        artists["title"].set_text(f"{hidden_units} hidden units")
-        losses = np.asarray(losses, dtype=np.float64)
+    def show(self, fig, artists, **values):
+        result = self.result(**values)
+        self._shown += 1
+        if self._shown > 1:  # someone has moved a control
+            self.train_ahead(values)
+        artists["image"].set_data(result["regions"])
+        artists["title"].set_text(f"{values['hidden_units']} hidden units")
         curve = artists["curve"]
-        curve.set_data(np.arange(1, len(losses) + 1), losses)
+        curve.set_data(np.arange(1, len(result["losses"]) + 1), result["losses"])
         curve.axes.relim()
         curve.axes.autoscale_view()
-        return (f"training accuracy <b>{accuracy:.1%}</b>, final cost {losses[-1]:.4f}, "
-                f"trained in {seconds:.2f} s")
+        return (f"training accuracy <b>{result['accuracy']:.1%}</b>, final cost {result['losses'][-1]:.4f}, "
+                f"trained in {result['seconds']:.2f} s")
+
+    def result(self, **values):
+        """One setting's training: a dict of ``regions`` (RESOLUTION x RESOLUTION classes), ``losses``,
+        ``accuracy`` and ``seconds``. Trained here unless the background thread has it or is on it."""
+        key = tuple(sorted(values.items()))
+        with self._wake:
+            future = self._trained.get(key)
+            mine = future is None
+            if mine:
+                future = self._trained[key] = Future()
+        if mine:
+            self._run(future, values)
+        return future.result()
+
+    def _run(self, future, values):
+        future.set_running_or_notify_cancel()
+        try:
+            start = time.perf_counter()
+            predict, losses = self.train(self.X, self.y, **values)
+            seconds = time.perf_counter() - start
+            regions = np.asarray(predict(self.grid)).astype(np.int16).reshape(self.RESOLUTION, self.RESOLUTION)
+            future.set_result({"regions": regions, "losses": np.asarray(losses, dtype=np.float64),
+                               "accuracy": float(np.mean(predict(self.X) == self.y)), "seconds": seconds})
+        except Exception as error:  # raised again where the setting is shown
+            future.set_exception(error)
+
+    def neighbours(self, values):
+        """The settings one slider move away from ``values``, nearest first."""
+        found = []
+        for distance in range(1, max((len(v) for v in self.options.values()), default=0)):
+            for name, choices in self.options.items():
+                here = choices.index(values[name]) if values[name] in choices else None
+                for index in ((here - distance, here + distance) if here is not None else ()):
+                    if 0 <= index < len(choices):
+                        found.append({**values, name: choices[index]})
+        return found
+
+    def train_ahead(self, values):
+        """Replace the background thread's list with the neighbours of ``values`` (no-op without options)."""
+        if not self.options:
+            return
+        with self._wake:
+            self._ahead = [v for v in self.neighbours(values) if tuple(sorted(v.items())) not in self._trained]
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._train_in_background, daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def settle(self, timeout=60.0):
+        """Wait until the background thread has trained everything it was asked to (for tests and
+        benchmarks that play a lecturer who pauses). True if it finished within ``timeout`` seconds."""
+        deadline = time.perf_counter() + timeout
+        with self._wake:
+            while self._ahead or any(f.running() for f in self._trained.values()):
+                if not self._wake.wait(max(0.0, deadline - time.perf_counter())):
+                    return False
+        return True
+
+    def _train_in_background(self):
+        while True:
+            with self._wake:
+                while not self._ahead:
+                    self._wake.wait()
+                values = self._ahead.pop(0)
+                key = tuple(sorted(values.items()))
+                if key in self._trained:
+                    continue
+                future = self._trained[key] = Future()
+            self._run(future, values)
+            with self._wake:
+                self._wake.notify_all()
 
 
 def playground_view(train, X, y, hidden_units, learning_rate, lam, epochs):
@@ -58,18 +141,20 @@ def playground_view(train, X, y, hidden_units, learning_rate, lam, epochs):
 
 
 def playground(train, X, y):
-    """Sliders for hidden units, learning rate, lambda and epochs over ``playground_view``."""
+    """Sliders for hidden units, learning rate, lambda and epochs over a ``PlaygroundView`` that
+    trains the settings one move away while the current one is on screen."""
     if not callable(train):
         raise ValueError("train must be a function train(X, y, hidden_units, learning_rate, lam, epochs).")
     if len(X) != len(y) or len(X) == 0:
         raise ValueError(f"X and y must hold the same number of examples, at least one: got {len(X)} and {len(y)}.")
     controls = {
         "hidden_units": choice_slider("hidden units", [1, 2, 3, 5, 10, 20, 50, 100], 50),
-        "learning_rate": choice_slider("learning rate α", [0.01, 0.03, 0.1, 0.3, 1.0], 0.3),
+        "learning_rate": choice_slider("learning rate α", [0.01, 0.03, 0.1, 0.3, 1.0], 1.0),
         "lam": choice_slider("λ (ridge)", [0.0, 1e-4, 1e-3, 1e-2, 1e-1], 1e-3),
-        "epochs": choice_slider("epochs", [10, 30, 100, 300, 1000, 3000], 1000),
+        "epochs": choice_slider("epochs", [10, 30, 100, 300, 1000, 3000], 300),
     }
-    return LiveFigure(PlaygroundView(train, X, y), controls)
+    options = {name: list(control.options) for name, control in controls.items()}
+    return LiveFigure(PlaygroundView(train, X, y, options), controls)
 
 
 # Exercise checks --------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def accuracy_in(text):
 def test_playground_controls(halves):
     demo = mlp.playground(fake_train, *halves)
     assert list(demo.controls) == ["hidden_units", "learning_rate", "lam", "epochs"]
-    assert demo.values() == {"hidden_units": 50, "learning_rate": 0.3, "lam": 1e-3, "epochs": 1000}
+    assert demo.values() == {"hidden_units": 50, "learning_rate": 1.0, "lam": 1e-3, "epochs": 300}
     assert accuracy_in(demo.last_text) == 100.0
     assert "final cost 0.2500" in demo.last_text
 
@@ -54,10 +54,52 @@ def test_playground_retrains_when_hidden_units_change(halves):
 
     demo = mlp.playground(train, *halves)
     demo.controls["hidden_units"].value = 5
-    assert calls[-1] == {"hidden_units": 5, "learning_rate": 0.3, "lam": 1e-3, "epochs": 1000}
+    assert {"hidden_units": 5, "learning_rate": 1.0, "lam": 1e-3, "epochs": 300} in calls
     assert accuracy_in(demo.status.value) == pytest.approx(100 * np.mean(halves[1] == 0), abs=0.05)  # always class 0
     demo.controls["epochs"].value = 30
-    assert calls[-1]["epochs"] == 30
+    assert {"hidden_units": 5, "learning_rate": 1.0, "lam": 1e-3, "epochs": 30} in calls
+
+
+def test_playground_trains_the_next_settings_in_the_background(halves):
+    calls = []
+
+    def train(X, y, **settings):
+        calls.append(settings)
+        return fake_train(X, y, **settings)
+
+    demo = mlp.playground(train, *halves)
+    assert demo.render.settle() and len(calls) == 1  # nothing ahead until someone moves a control
+    demo.controls["epochs"].value = 1000
+    assert demo.render.settle()
+    # Every setting one slider move away from the new one, and nothing else: 7 + 4 + 4 + 4 besides the two shown.
+    assert len(calls) == 2 + 7 + 4 + 4 + 4
+    assert len({tuple(sorted(c.items())) for c in calls}) == len(calls)  # none trained twice
+    assert all(sum(c[name] != calls[1][name] for name in c) == 1 for c in calls[2:])
+    demo.controls["hidden_units"].value = 1  # trained ahead: shown from memory, and its neighbours trained next
+    assert demo.render.settle()
+    # Every number of hidden units was trained before: 4 + 4 + 5 new.
+    assert len({tuple(sorted(c.items())) for c in calls}) == len(calls) == 21 + 4 + 4 + 5
+    assert {"hidden_units": 1, "learning_rate": 1.0, "lam": 1e-3, "epochs": 1000} in calls[2:21]
+
+
+def test_playground_neighbours_come_nearest_first():
+    view = mlp.PlaygroundView(fake_train, np.zeros((2, 2)), np.array([0, 1]),
+                              options={"hidden_units": [1, 2, 3], "epochs": [10, 30]})
+    assert view.neighbours({"hidden_units": 1, "epochs": 30}) == [
+        {"hidden_units": 2, "epochs": 30}, {"hidden_units": 1, "epochs": 10}, {"hidden_units": 3, "epochs": 30}]
+
+
+def test_playground_shows_a_failure_of_training_ahead_where_its_setting_is_chosen(halves):
+    def train(X, y, **settings):
+        if settings["hidden_units"] == 20:
+            raise ValueError("no 20")
+        return fake_train(X, y, **settings)
+
+    demo = mlp.playground(train, *halves)
+    demo.controls["lam"].value = 0.0
+    assert demo.render.settle()  # the failure happened in the background, quietly
+    with pytest.raises(ValueError, match="no 20"):
+        demo.controls["hidden_units"].value = 20
 
 
 def test_playground_view_returns_figure_and_text(halves):
@@ -104,10 +146,10 @@ def train_numpy_network(X, y, hidden_units, learning_rate, lam, epochs, seed=0):
 
 def test_playground_separates_the_spiral_with_50_hidden_units():
     X, y = data.make_spiral(n_per_class=100, n_classes=3, seed=0)
-    demo = mlp.playground(train_numpy_network, X, y)  # built with 50 units, alpha 0.3, 1000 epochs
+    demo = mlp.playground(train_numpy_network, X, y)  # built with 50 units, alpha 1, 300 epochs
     assert accuracy_in(demo.last_text) > 90.0
-    demo.controls["epochs"].value = 300
-    demo.controls["learning_rate"].value = 1.0
+    demo.controls["epochs"].value = 1000
+    demo.controls["learning_rate"].value = 0.3
     assert demo.values()["hidden_units"] == 50
     assert accuracy_in(demo.last_text) > 90.0
     demo.controls["hidden_units"].value = 1  # one ReLU unit cannot follow three arms

@@ -65,6 +65,10 @@ class FigureView:
     def layout(self, **values):
         return None
 
+    def answered(self, **values):
+        """Called by ``LiveFigure`` once the picture of ``values`` is on screen: a view may use the
+        pause until the next move (the playground trains ahead). Does nothing here."""
+
     @staticmethod
     def freeze_ticks(fig):
         """Fix every axis' ticks where they are now: for figures whose limits never change, this
@@ -134,6 +138,8 @@ class LiveFigure:
             clear_output(wait=True)
             display(bundle, raw=True, metadata=metadata)
         self.last_seconds = time.perf_counter() - start
+        if isinstance(self.render, FigureView):
+            self.render.answered(**self.values())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The widget's view, with the static picture for front ends that cannot show it."""

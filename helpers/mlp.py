@@ -22,7 +22,8 @@ class PlaygroundView(FigureView):
     first move of a control on (so a notebook run that nobody watches trains nothing extra), while
     one setting is on screen a background thread trains every setting one slider move away,
     nearest first, and a move after a pause is answered from memory instead of by a new training.
-    Only training runs in that thread; the figure is drawn where the widget asks for it.
+    Only training runs in that thread, and only once a picture is on screen (``answered``); the
+    figure is drawn where the widget asks for it.
     """
 
     RESOLUTION = 120
@@ -37,7 +38,7 @@ class PlaygroundView(FigureView):
         self._ahead = []  # settings the background thread trains next, nearest first
         self._wake = threading.Condition()
         self._thread = None
-        self._shown = 0
+        self._answers = 0
 
     def build(self, **values):
         fig = Figure(figsize=(9, 4))
@@ -51,9 +52,6 @@ class PlaygroundView(FigureView):
 
     def show(self, fig, artists, **values):
         result = self.result(**values)
-        self._shown += 1
-        if self._shown > 1:  # someone has moved a control
-            self.train_ahead(values)
         artists["image"].set_data(result["regions"])
         artists["title"].set_text(f"{values['hidden_units']} hidden units")
         curve = artists["curve"]
@@ -62,6 +60,11 @@ class PlaygroundView(FigureView):
         curve.axes.autoscale_view()
         return (f"training accuracy <b>{result['accuracy']:.1%}</b>, final cost {result['losses'][-1]:.4f}, "
                 f"trained in {result['seconds']:.2f} s")
+
+    def answered(self, **values):
+        self._answers += 1
+        if self._answers > 1:  # the first answer is the widget's first picture; then someone moved a control
+            self.train_ahead(values)
 
     def result(self, **values):
         """One setting's training: a dict of ``regions`` (RESOLUTION x RESOLUTION classes), ``losses``,

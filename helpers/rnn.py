@@ -81,13 +81,11 @@ class MinimalGatedUnitCell(keras.layers.Layer):
 
 
 def fit_classifier(model, x, y, x_test, y_test, *, epochs, batch_size=128, learning_rate=1e-3, decay=False,
-                   validation=None, callbacks=(), jit_compile="auto"):
+                   validation=None, callbacks=()):
     """Compile ``model`` (Adam, sparse cross-entropy), train it quietly and measure it.
 
     With ``decay=True`` the learning rate falls from ``learning_rate`` to 0 along a cosine over
     the whole run, which settles the last epochs (a few tenths of a percent on MNIST).
-    ``jit_compile`` goes to ``model.compile``: ``True`` has XLA fuse the many small operations of
-    a cell written in Python (the MGU); Keras' own cells gain nothing from it on a CPU.
 
     Returns a dict: ``accuracy`` on ``(x_test, y_test)``, ``params``, ``seconds`` of training,
     ``epochs`` and ``history`` (Keras' per-epoch numbers).
@@ -99,7 +97,7 @@ def fit_classifier(model, x, y, x_test, y_test, *, epochs, batch_size=128, learn
         steps = epochs * int(np.ceil(len(x) / batch_size))
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], jit_compile=jit_compile)
+                  metrics=["accuracy"])
     start = time.perf_counter()
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, validation_data=validation,
                         callbacks=list(callbacks))

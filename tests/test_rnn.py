@@ -93,18 +93,6 @@ def test_fit_classifier_and_summary_line():
     assert line.startswith("tiny RNN") and "parameters" in line and "for 1 epochs" in line and "%" in line
 
 
-def test_fit_classifier_compiles_the_mgu_with_xla_to_the_same_numbers():
-    x, y = rnn.marked_recall_task(64, lag=2, lead=1, seed=0)
-    results = {}
-    for jit in (False, True):
-        keras.utils.set_random_seed(0)
-        model = keras.Sequential([keras.Input((3, 9)), keras.layers.RNN(rnn.MinimalGatedUnitCell(4)),
-                                  keras.layers.Dense(8, activation="softmax")])
-        results[jit] = rnn.fit_classifier(model, x, y, x, y, epochs=2, batch_size=32, jit_compile=jit)
-        assert model.jit_compile is jit
-    assert results[True]["history"]["loss"] == pytest.approx(results[False]["history"]["loss"], rel=1e-4)
-
-
 def test_fit_classifier_refuses_mismatched_data():
     model = keras.Sequential([keras.Input((None, 9)), keras.layers.SimpleRNN(2), keras.layers.Dense(8)])
     x, y = rnn.marked_recall_task(10, lag=2)

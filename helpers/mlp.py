@@ -111,7 +111,7 @@ class PlaygroundView(FigureView):
             if self._thread is None:
                 self._thread = threading.Thread(target=self._train_in_background, daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            self._wake.notify_all()
 
     def settle(self, timeout=60.0):
         """Wait until the background thread has trained everything it was asked to (for tests and
@@ -130,12 +130,13 @@ class PlaygroundView(FigureView):
                     self._wake.wait()
                 values = self._ahead.pop(0)
                 key = tuple(sorted(values.items()))
-                if key in self._trained:
-                    continue
-                future = self._trained[key] = Future()
-            self._run(future, values)
+                future = None if key in self._trained else Future()  # None: shown (so trained) meanwhile
+                if future is not None:
+                    self._trained[key] = future
+            if future is not None:
+                self._run(future, values)
             with self._wake:
-                self._wake.notify_all()
+                self._wake.notify_all()  # a settle() may be waiting for the list to empty
 
 
 def playground_view(train, X, y, hidden_units, learning_rate, lam, epochs):

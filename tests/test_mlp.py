@@ -1,6 +1,7 @@
 """helpers.mlp (lecture 01): the playground widget and the exercise checks."""
 
 import re
+import time
 
 import numpy as np
 import pytest
@@ -87,6 +88,24 @@ def test_playground_neighbours_come_nearest_first():
                               options={"hidden_units": [1, 2, 3], "epochs": [10, 30]})
     assert view.neighbours({"hidden_units": 1, "epochs": 30}) == [
         {"hidden_units": 2, "epochs": 30}, {"hidden_units": 1, "epochs": 10}, {"hidden_units": 3, "epochs": 30}]
+
+
+def test_playground_trains_a_setting_once_when_it_is_shown_before_the_thread_gets_to_it(halves):
+    calls = []
+
+    def slow_train(X, y, **settings):
+        calls.append(settings)
+        time.sleep(0.6 if settings["hidden_units"] == 1 else 0.1)
+        return fake_train(X, y, **settings)
+
+    view = mlp.PlaygroundView(slow_train, *halves, options={"hidden_units": [1, 2, 3]})
+    view.train_ahead({"hidden_units": 2, "learning_rate": 0.1, "lam": 0.0, "epochs": 3})  # ahead: 1, then 3
+    time.sleep(0.05)  # the thread is on 1 unit ...
+    view.result(hidden_units=3, learning_rate=0.1, lam=0.0, epochs=3)  # ... while 3 units are trained here,
+    start = time.perf_counter()  # so the thread will find 3 units done when it gets there
+    assert view.settle(timeout=5.0)
+    assert time.perf_counter() - start < 2.0
+    assert sorted(c["hidden_units"] for c in calls) == [1, 3]  # each trained once
 
 
 def test_playground_shows_a_failure_of_training_ahead_where_its_setting_is_chosen(halves):

@@ -69,7 +69,7 @@ class PlaygroundView(FigureView):
     def result(self, **values):
         """One setting's training: a dict of ``regions`` (RESOLUTION x RESOLUTION classes), ``losses``,
         ``accuracy`` and ``seconds``. Trained here unless the background thread has it or is on it."""
-        key = tuple(sorted(values.items()))
+        key = _setting_key(values)
         with self._wake:
             future = self._trained.get(key)
             mine = future is None
@@ -107,7 +107,7 @@ class PlaygroundView(FigureView):
         if not self.options:
             return
         with self._wake:
-            self._ahead = [v for v in self.neighbours(values) if tuple(sorted(v.items())) not in self._trained]
+            self._ahead = [v for v in self.neighbours(values) if _setting_key(v) not in self._trained]
             if self._thread is None:
                 self._thread = threading.Thread(target=self._train_in_background, daemon=True)
                 self._thread.start()
@@ -129,7 +129,7 @@ class PlaygroundView(FigureView):
                 while not self._ahead:
                     self._wake.wait()
                 values = self._ahead.pop(0)
-                key = tuple(sorted(values.items()))
+                key = _setting_key(values)
                 future = None if key in self._trained else Future()  # None: shown (so trained) meanwhile
                 if future is not None:
                     self._trained[key] = future
@@ -137,6 +137,11 @@ class PlaygroundView(FigureView):
                 self._run(future, values)
             with self._wake:
                 self._wake.notify_all()  # a settle() may be waiting for the list to empty
+
+
+def _setting_key(values):
+    """A dict of control values as a hashable key, whatever the order of its names."""
+    return tuple(sorted(values.items()))
 
 
 def playground_view(train, X, y, hidden_units, learning_rate, lam, epochs):

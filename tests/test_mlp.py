@@ -46,13 +46,20 @@ def test_playground_controls(halves):
     assert "final cost 0.2500" in demo.last_text
 
 
-def test_playground_retrains_when_hidden_units_change(halves):
+@pytest.fixture
+def recorded():
+    """``(train, calls)``: ``fake_train`` that appends the settings of every call to ``calls``."""
     calls = []
 
     def train(X, y, **settings):
         calls.append(settings)
         return fake_train(X, y, **settings)
 
+    return train, calls
+
+
+def test_playground_retrains_when_hidden_units_change(halves, recorded):
+    train, calls = recorded
     demo = mlp.playground(train, *halves)
     demo.controls["hidden_units"].value = 5
     assert {"hidden_units": 5, "learning_rate": 1.0, "lam": 1e-3, "epochs": 300} in calls
@@ -61,13 +68,8 @@ def test_playground_retrains_when_hidden_units_change(halves):
     assert {"hidden_units": 5, "learning_rate": 1.0, "lam": 1e-3, "epochs": 30} in calls
 
 
-def test_playground_trains_the_next_settings_in_the_background(halves):
-    calls = []
-
-    def train(X, y, **settings):
-        calls.append(settings)
-        return fake_train(X, y, **settings)
-
+def test_playground_trains_the_next_settings_in_the_background(halves, recorded):
+    train, calls = recorded
     demo = mlp.playground(train, *halves)
     assert demo.render.settle() and len(calls) == 1  # nothing ahead until someone moves a control
     demo.controls["epochs"].value = 1000

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 VAE_RECIPE_CHECK = """
@@ -27,3 +29,21 @@ def test_vae_recipe_runs_notebook_07s_own_model_and_training():
     done = subprocess.run([sys.executable, "-c", VAE_RECIPE_CHECK], cwd=REPO_ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0 and done.stdout.strip().endswith("found"), done.stderr[-2000:]
+
+
+def test_rnn_mnist_recipe_trains_notebook_06s_classifiers():
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    try:
+        import rnn_mnist_recipe
+    finally:
+        sys.path.remove(str(REPO_ROOT / "benchmarks"))
+    softmax = 128 * 10 + 10
+    # gates (with their biases) of 128 units reading 28 pixels and their own 128 outputs
+    expected = {"RNN": 1 * 128 * (28 + 128 + 1), "LSTM": 4 * 128 * (28 + 128 + 1),
+                "GRU": 3 * 128 * (28 + 128 + 2), "MGU": 2 * 128 * (28 + 128 + 1)}  # Keras' GRU: two bias vectors
+    for cell, recurrent in expected.items():
+        model = rnn_mnist_recipe.classifier(cell)
+        assert model.count_params() == recurrent + softmax, cell
+        assert model(np.zeros((2, 28, 28), np.float32)).shape == (2, 10)
+    for _, changes in rnn_mnist_recipe.CONFIGURATIONS.values():
+        assert set(changes) <= set(rnn_mnist_recipe.BASELINE), changes

@@ -6,6 +6,7 @@ for CI and leaves the full run unchanged for students.
 """
 
 import contextlib
+import logging
 import os
 import random
 import sys
@@ -63,6 +64,19 @@ def native_stderr_silenced():
         os.close(saved)
 
 
+class ExpectedRetracingFilter(logging.Filter):
+    """Drop TensorFlow's notice that a function was traced again, keep every other message.
+
+    With ``steps_per_execution`` > 1 (Keras hands TensorFlow several minibatches per call), the
+    last, shorter group of minibatches of a ``fit``, ``evaluate`` or ``predict`` runs through a trace
+    of its own. TensorFlow counts those traces and, after a few models, warns of "retracing", which
+    here is expected and costs a fraction of a second; in a notebook it would only confuse."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+logging.getLogger("tensorflow").addFilter(ExpectedRetracingFilter())
 warn_if_tensorflow_came_first()
 for _name, _value in TENSORFLOW_SETTINGS.items():
     os.environ.setdefault(_name, _value)

@@ -236,3 +236,17 @@ def test_importing_helpers_loads_tensorflow_without_its_start_up_notes():
                           env={**os.environ, "TF_ENABLE_ONEDNN_OPTS": "1"})
     assert done.stdout.strip() == "2.0"
     assert "oneDNN" not in done.stderr and "InitializeLog" not in done.stderr, done.stderr
+
+
+def test_tensorflow_retracing_notice_is_dropped_and_other_messages_kept():
+    import logging
+
+    tensorflow_logger = logging.getLogger("tensorflow")
+    assert any(isinstance(f, config.ExpectedRetracingFilter) for f in tensorflow_logger.filters)
+
+    def record(message):
+        return logging.LogRecord("tensorflow", logging.WARNING, __file__, 1, message, None, None)
+
+    notice = "5 out of the last 23 calls to <function f> triggered tf.function retracing. Tracing is expensive"
+    assert not tensorflow_logger.filter(record(notice))
+    assert tensorflow_logger.filter(record("Gradients do not exist for variables ['kernel'] when minimizing the loss."))

@@ -47,3 +47,19 @@ def test_rnn_mnist_recipe_trains_notebook_06s_classifiers():
         assert model(np.zeros((2, 28, 28), np.float32)).shape == (2, 10)
     for _, changes in rnn_mnist_recipe.CONFIGURATIONS.values():
         assert set(changes) <= set(rnn_mnist_recipe.BASELINE), changes
+
+
+def test_marked_recall_recipe_trains_notebook_06s_memory_models():
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    try:
+        import marked_recall_recipe
+    finally:
+        sys.path.remove(str(REPO_ROOT / "benchmarks"))
+    # the parameter counts notebook 06 prints for its 32-unit cells on 9 input channels, 8 symbols out
+    expected = {"LSTM": 5640, "GRU": 4392, "MGU": 2952, "bidirectional RNN": 3208}
+    for name, _ in marked_recall_recipe.HARD_CASES:
+        model = marked_recall_recipe.recurrent_model(name)
+        assert model.count_params() == expected[name], name
+        assert model(np.zeros((2, 15, 9), np.float32)).shape == (2, 8)
+    for _, changes in marked_recall_recipe.CONFIGURATIONS.values():
+        assert set(changes) <= set(marked_recall_recipe.BASELINE), changes

@@ -12,8 +12,6 @@ the last 10,000. The test images are not loaded. One table row per configuration
 training time, goes to stdout and is appended to benchmarks/deep_autoencoder_search.md.
 """
 
-import argparse
-import platform
 import sys
 import time
 from pathlib import Path
@@ -21,6 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from helpers import data, setup
+
+import recipes  # benchmarks/recipes.py, next to this script
 
 RESULTS = Path(__file__).resolve().parent / "deep_autoencoder_search.md"
 N_VALIDATION = 10_000
@@ -30,7 +30,7 @@ HIDDEN_SIZES = (1000, 500, 250)
 BASELINE = {"epochs": 40, "batch_size": 256, "learning_rate": 4e-3, "ema": False, "input_noise": 0.0,
             "weight_decay": 0.0, "batch_norm": True}
 CONFIGURATIONS = {
-    "baseline": ("the notebook's recipe until now", {}),
+    "baseline": ("where the search started: 40 epochs of minibatches of 256 at step size 4e-3", {}),
     "ema": ("average of the weights along the way (Adam's use_ema, momentum 0.999)", {"ema": True}),
     "longer": ("60 epochs instead of 40", {"epochs": 60}),
     "noise": ("Gaussian input noise σ = 0.1 while training (denoising)", {"input_noise": 0.1}),
@@ -101,33 +101,18 @@ def train_and_validate(settings, x_fit, x_val, seed=0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("names", nargs="*", help=f"configurations to run (default: all of {', '.join(CONFIGURATIONS)})")
-    parser.add_argument("--list", action="store_true", help="list the configurations and stop")
-    args = parser.parse_args(argv)
-    if args.list:
-        for name, (what, _) in CONFIGURATIONS.items():
-            print(f"{name:14s} {what}")
+    args, names = recipes.chosen(recipes.command_line(__doc__, CONFIGURATIONS), CONFIGURATIONS, argv)
+    if not names:
         return 0
-    unknown = [name for name in args.names if name not in CONFIGURATIONS]
-    if unknown:
-        parser.error(f"unknown configuration(s) {', '.join(unknown)}; choose from {', '.join(CONFIGURATIONS)}")
     setup(seed=0)
     (x_train, _), _ = data.load_mnist(flatten=True, n_test=1)  # the test images are not used
     x_fit, x_val = x_train[:-N_VALIDATION], x_train[-N_VALIDATION:]
-    header = (f"\n## {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, "
-              f"{len(x_fit):,} training and {len(x_val):,} validation images\n\n"
-              "| configuration | what it changes | validation error | training time |\n|---|---|---|---|")
-    print(header)
-    with RESULTS.open("a", encoding="utf-8") as results:
-        results.write(header + "\n")
-        for name in args.names or CONFIGURATIONS:
-            what, changes = CONFIGURATIONS[name]
-            error, seconds = train_and_validate({**BASELINE, **changes}, x_fit, x_val)
-            row = f"| {name} | {what} | {error:.2f} | {seconds / 60:.1f} min |"
-            print(row, flush=True)
-            results.write(row + "\n")
-            results.flush()
+    table = recipes.ResultsTable(RESULTS, f"{len(x_fit):,} training and {len(x_val):,} validation images",
+                                 ["configuration", "what it changes", "validation error", "training time"])
+    for name in names:
+        what, changes = CONFIGURATIONS[name]
+        error, seconds = train_and_validate({**BASELINE, **changes}, x_fit, x_val)
+        table.row(name, what, f"{error:.2f}", f"{seconds / 60:.1f} min")
     return 0
 
 

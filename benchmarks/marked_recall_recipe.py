@@ -12,13 +12,12 @@ sequences nor the notebook's test sequences (seed 2). One table row per configur
 with its training time, goes to stdout and is appended to benchmarks/marked_recall_recipe.md.
 """
 
-import argparse
-import platform
 import sys
-import time
 from pathlib import Path
 
 from helpers import rnn, setup
+
+import recipes  # benchmarks/recipes.py, next to this script
 
 RESULTS = Path(__file__).resolve().parent / "marked_recall_recipe.md"
 N_SEQUENCES, N_VALIDATION = 3000, 1000
@@ -43,40 +42,23 @@ def recurrent_model(name, units=32):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("names", nargs="*", help=f"configurations to run (default: all of {', '.join(CONFIGURATIONS)})")
-    parser.add_argument("--list", action="store_true", help="list the configurations and stop")
-    args = parser.parse_args(argv)
-    if args.list:
-        for name, (what, _) in CONFIGURATIONS.items():
-            print(f"{name:10s} {what}")
+    args, names = recipes.chosen(recipes.command_line(__doc__, CONFIGURATIONS), CONFIGURATIONS, argv)
+    if not names:
         return 0
-    unknown = [name for name in args.names if name not in CONFIGURATIONS]
-    if unknown:
-        parser.error(f"unknown configuration(s) {', '.join(unknown)}; choose from {', '.join(CONFIGURATIONS)}")
     setup(seed=0)
     import keras
 
-    header = (f"\n## {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, {N_SEQUENCES:,} training and "
-              f"{N_VALIDATION:,} validation sequences\n\n"
-              "| configuration | what it changes | model | lag | validation accuracy | training time |\n"
-              "|---|---|---|---|---|---|")
-    print(header)
-    with RESULTS.open("a", encoding="utf-8") as results:
-        results.write(header + "\n")
-        for name in args.names or CONFIGURATIONS:
-            what, changes = CONFIGURATIONS[name]
-            for model_name, lag in HARD_CASES:
-                x, y = rnn.marked_recall_task(N_SEQUENCES, lag, seed=1)
-                x_val, y_val = rnn.marked_recall_task(N_VALIDATION, lag, seed=3)
-                keras.utils.set_random_seed(0)
-                result = rnn.fit_classifier(recurrent_model(model_name), x, y, x_val, y_val,
-                                            **{**BASELINE, **changes})
-                row = (f"| {name} | {what} | {model_name} | {lag} | {result['accuracy']:.1%} | "
-                       f"{result['seconds']:.0f} s |")
-                print(row, flush=True)
-                results.write(row + "\n")
-                results.flush()
+    table = recipes.ResultsTable(RESULTS, f"{N_SEQUENCES:,} training and {N_VALIDATION:,} validation sequences",
+                                 ["configuration", "what it changes", "model", "lag", "validation accuracy",
+                                  "training time"])
+    for name in names:
+        what, changes = CONFIGURATIONS[name]
+        for model_name, lag in HARD_CASES:
+            x, y = rnn.marked_recall_task(N_SEQUENCES, lag, seed=1)
+            x_val, y_val = rnn.marked_recall_task(N_VALIDATION, lag, seed=3)
+            keras.utils.set_random_seed(0)
+            result = rnn.fit_classifier(recurrent_model(model_name), x, y, x_val, y_val, **{**BASELINE, **changes})
+            table.row(name, what, model_name, lag, f"{result['accuracy']:.1%}", f"{result['seconds']:.0f} s")
     return 0
 
 

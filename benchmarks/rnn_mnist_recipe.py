@@ -11,13 +11,12 @@ its accuracy on the last 10,000. The test images are not loaded. One table row p
 and cell, with its training time, goes to stdout and is appended to benchmarks/rnn_mnist_recipe.md.
 """
 
-import argparse
-import platform
 import sys
-import time
 from pathlib import Path
 
 from helpers import data, rnn, setup
+
+import recipes  # benchmarks/recipes.py, next to this script
 
 RESULTS = Path(__file__).resolve().parent / "rnn_mnist_recipe.md"
 N_VALIDATION = 10_000
@@ -44,40 +43,26 @@ def classifier(cell, units=128):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("names", nargs="*", help=f"configurations to run (default: all of {', '.join(CONFIGURATIONS)})")
+    parser = recipes.command_line(__doc__, CONFIGURATIONS)
     parser.add_argument("--cells", nargs="+", choices=CELLS, default=list(CELLS), help="recurrent cells to train")
-    parser.add_argument("--list", action="store_true", help="list the configurations and stop")
-    args = parser.parse_args(argv)
-    if args.list:
-        for name, (what, _) in CONFIGURATIONS.items():
-            print(f"{name:12s} {what}")
+    args, names = recipes.chosen(parser, CONFIGURATIONS, argv)
+    if not names:
         return 0
-    unknown = [name for name in args.names if name not in CONFIGURATIONS]
-    if unknown:
-        parser.error(f"unknown configuration(s) {', '.join(unknown)}; choose from {', '.join(CONFIGURATIONS)}")
     setup(seed=0)
+    import keras
+
     (x_train, y_train), _ = data.load_mnist(n_test=1)  # the test images are not used
     x_fit, y_fit = x_train[:-N_VALIDATION], y_train[:-N_VALIDATION]
     x_val, y_val = x_train[-N_VALIDATION:], y_train[-N_VALIDATION:]
-    header = (f"\n## {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, "
-              f"{len(x_fit):,} training and {len(x_val):,} validation images\n\n"
-              "| configuration | what it changes | cell | validation accuracy | training time |\n|---|---|---|---|---|")
-    print(header)
-    import keras
-
-    with RESULTS.open("a", encoding="utf-8") as results:
-        results.write(header + "\n")
-        for name in args.names or CONFIGURATIONS:
-            what, changes = CONFIGURATIONS[name]
-            settings = {**BASELINE, **changes}
-            for cell in args.cells:
-                keras.utils.set_random_seed(0)
-                result = rnn.fit_classifier(classifier(cell), x_fit, y_fit, x_val, y_val, decay=True, **settings)
-                row = f"| {name} | {what} | {cell} | {result['accuracy']:.2%} | {result['seconds']:.0f} s |"
-                print(row, flush=True)
-                results.write(row + "\n")
-                results.flush()
+    table = recipes.ResultsTable(RESULTS, f"{len(x_fit):,} training and {len(x_val):,} validation images",
+                                 ["configuration", "what it changes", "cell", "validation accuracy", "training time"])
+    for name in names:
+        what, changes = CONFIGURATIONS[name]
+        for cell in args.cells:
+            keras.utils.set_random_seed(0)
+            result = rnn.fit_classifier(classifier(cell), x_fit, y_fit, x_val, y_val, decay=True,
+                                        **{**BASELINE, **changes})
+            table.row(name, what, cell, f"{result['accuracy']:.2%}", f"{result['seconds']:.0f} s")
     return 0
 
 

@@ -12,15 +12,13 @@ per configuration, with its training time, goes to stdout and is appended to
 benchmarks/vae_recipe.md under a heading for the run.
 """
 
-import argparse
-import platform
-import sys
-import time
 from pathlib import Path
 
 import nbformat
 
 from helpers import config, data, setup
+
+import recipes  # benchmarks/recipes.py, next to this script
 
 RESULTS = Path(__file__).resolve().parent / "vae_recipe.md"
 N_VALIDATION = 10_000
@@ -53,46 +51,33 @@ def notebook_definitions():
     return namespace
 
 
-def run(name, settings, nb, x_train, x_validation):
-    """Train one configuration; its table row."""
+def run(settings, nb, x_train, x_validation):
+    """Train one configuration; its table cells from the epochs on."""
     keras = nb["keras"]
     keras.utils.set_random_seed(0)
     model = nb["VAE"](LATENT)
     _, seconds = nb["train_vae"](model, x_train, settings["epochs"], batch_size=settings["batch_size"],
                                  learning_rate=settings["learning_rate"])
     figures = nb["elbo_and_likelihood"](model, x_validation, k=10)
-    return (f"| {name} | {CONFIGURATIONS[name][0]} | {settings['epochs']} | {settings['batch_size']} | "
-            f"{settings['learning_rate']:g} | {figures['neg_elbo']:.2f} | {figures['nll']:.2f} | {seconds:.0f} s |")
+    return (settings["epochs"], settings["batch_size"], f"{settings['learning_rate']:g}", f"{figures['neg_elbo']:.2f}",
+            f"{figures['nll']:.2f}", f"{seconds:.0f} s")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("names", nargs="*", help="configurations to run (default: all)")
-    parser.add_argument("--list", action="store_true", help="list the configurations and exit")
-    args = parser.parse_args(argv)
-    if args.list:
-        for name, (what, _) in CONFIGURATIONS.items():
-            print(f"{name:10s} {what}")
-        return
-    unknown = [name for name in args.names if name not in CONFIGURATIONS]
-    if unknown:
-        sys.exit(f"unknown configuration(s) {unknown}; choose from {list(CONFIGURATIONS)}")
+    args, names = recipes.chosen(recipes.command_line(__doc__, CONFIGURATIONS), CONFIGURATIONS, argv)
+    if not names:
+        return 0
     setup(seed=0)
     nb = notebook_definitions()
     (x, _), _ = data.load_mnist(flatten=True, n_test=1)
     x_train, x_validation = x[:-N_VALIDATION], data.binarize_stochastic(x[-N_VALIDATION:], seed=0)
-    header = [f"## {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, {len(x_train):,} training and "
-              f"{len(x_validation):,} validation images", "",
-              "| configuration | what it changes | epochs | batch | step size | validation negative ELBO "
-              "| validation NLL (K = 10) | training time |", "|---|---|---|---|---|---|---|---|"]
-    print("\n".join(header), flush=True)
-    with RESULTS.open("a") as results:
-        results.write("\n" + "\n".join(header) + "\n")
-    for name in args.names or CONFIGURATIONS:
-        row = run(name, {**BASELINE, **CONFIGURATIONS[name][1]}, nb, x_train, x_validation)
-        print(row, flush=True)
-        with RESULTS.open("a") as results:
-            results.write(row + "\n")
+    table = recipes.ResultsTable(RESULTS, f"{len(x_train):,} training and {len(x_validation):,} validation images",
+                                 ["configuration", "what it changes", "epochs", "batch", "step size",
+                                  "validation negative ELBO", "validation NLL (K = 10)", "training time"])
+    for name in names:
+        table.row(name, CONFIGURATIONS[name][0], *run({**BASELINE, **CONFIGURATIONS[name][1]}, nb, x_train,
+                                                      x_validation))
+    return 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,3 +64,27 @@ def test_marked_recall_recipe_trains_notebook_06s_memory_models():
         assert model(np.zeros((2, 15, 9), np.float32)).shape == (2, 8)
     for _, changes in marked_recall_recipe.CONFIGURATIONS.values():
         assert set(changes) <= set(marked_recall_recipe.BASELINE), changes
+
+
+def test_recipe_benchmarks_choose_configurations_and_append_their_table(tmp_path, capsys):
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    try:
+        import recipes
+    finally:
+        sys.path.remove(str(REPO_ROOT / "benchmarks"))
+    configurations = {"baseline": ("as it is", {}), "short": ("fewer epochs", {"epochs": 2})}
+    parser = recipes.command_line("doc", configurations)
+    assert recipes.chosen(parser, configurations, [])[1] == ["baseline", "short"]
+    assert recipes.chosen(parser, configurations, ["short"])[1] == ["short"]
+    assert recipes.chosen(parser, configurations, ["--list"])[1] == []
+    assert "fewer epochs" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        recipes.chosen(parser, configurations, ["longer"])
+
+    path = tmp_path / "results.md"
+    path.write_text("# earlier runs\n", encoding="utf-8")
+    table = recipes.ResultsTable(path, "10 validation images", ["configuration", "error"])
+    table.row("short", "3.86")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# earlier runs" and lines[2].startswith("## ") and lines[2].endswith("10 validation images")
+    assert lines[-3:] == ["| configuration | error |", "|---|---|", "| short | 3.86 |"]

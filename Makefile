@@ -92,9 +92,10 @@ lint: $(STAMP)  ## ruff over helpers, tests and notebooks; notebooks normalized
 	$(BIN)/ruff check .
 	$(BIN)/python tools/normalize_notebooks.py --check
 
-bench: $(STAMP)  ## table of run times and headline figures against their bars (fast mode run now, full mode from the committed outputs), then oneDNN off/on side by side, then each widget's time to answer a control
+bench: $(STAMP)  ## table of run times and headline figures against their bars (fast mode run now, full mode from the committed outputs), then oneDNN off/on and XLA off/on side by side, then each widget's time to answer a control
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/onednn.py
+	$(BIN)/python benchmarks/xla.py
 	$(BIN)/python benchmarks/widgets.py
 
 site: $(STAMP) $(NODE_STAMP)  ## static HTML site of the course in _site/, from the committed outputs (nothing is executed)

@@ -88,3 +88,20 @@ def test_recipe_benchmarks_choose_configurations_and_append_their_table(tmp_path
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "# earlier runs" and lines[2].startswith("## ") and lines[2].endswith("10 validation images")
     assert lines[-3:] == ["| configuration | error |", "|---|---|", "| short | 3.86 |"]
+
+
+def test_xla_benchmark_trains_each_model_and_refuses_unknown_names(capsys):
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    try:
+        import xla
+    finally:
+        sys.path.remove(str(REPO_ROOT / "benchmarks"))
+    rng = np.random.default_rng(0)
+    images, labels = rng.random((32, 28, 28), dtype=np.float32), rng.integers(0, 10, 32)
+    for name in ("dense-ae", "deep-ae", "cnn", "lstm", "mgu"):
+        first, second = xla.time_epochs(name, False, images, labels)
+        assert first > 0 and second > 0, name
+    assert min(xla.time_epochs("dense-ae", True, images, labels)) > 0
+    with pytest.raises(SystemExit):
+        xla.main(["no-such-model"])
+    assert "unknown model(s) no-such-model" in capsys.readouterr().err

@@ -93,6 +93,36 @@ def test_fit_classifier_and_summary_line():
     assert line.startswith("tiny RNN") and "parameters" in line and "for 1 epochs" in line and "%" in line
 
 
+def test_fit_classifier_stops_when_solved_and_not_before():
+    # lag 1, 200 sequences: an LSTM of 16 units solves this within the budget of 60 epochs
+    x, y = rnn.marked_recall_task(200, lag=1, lead=1, seed=0)
+
+    def model():
+        keras.utils.set_random_seed(0)
+        return keras.Sequential([keras.Input((None, 9)), keras.layers.LSTM(16),
+                                 keras.layers.Dense(8, activation="softmax")])
+
+    solved = rnn.fit_classifier(model(), x, y, x, y, epochs=60, batch_size=20, learning_rate=1e-2,
+                                stop_when_solved=True)
+    accuracies = solved["history"]["accuracy"]
+    assert solved["epochs"] == len(accuracies) < 60
+    assert accuracies[-1] == 1.0 and max(accuracies[:-1]) < 1.0  # stopped after the first perfect epoch
+    assert rnn.summary_line("x", solved).endswith(f"for {solved['epochs']} epochs")
+    full = rnn.fit_classifier(model(), x, y, x, y, epochs=solved["epochs"] + 2, batch_size=20, learning_rate=1e-2)
+    assert full["epochs"] == solved["epochs"] + 2  # without the option, every epoch asked for
+
+
+def test_stop_when_solved_ignores_imperfect_and_missing_accuracy():
+    callback = rnn.StopWhenSolved()
+    callback.set_model(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+    callback.model.stop_training = False
+    for logs in ({"accuracy": 0.999}, {"loss": 0.0}, None):
+        callback.on_epoch_end(0, logs)
+        assert not callback.model.stop_training
+    callback.on_epoch_end(1, {"accuracy": 1.0})
+    assert callback.model.stop_training
+
+
 def test_fit_classifier_refuses_mismatched_data():
     model = keras.Sequential([keras.Input((None, 9)), keras.layers.SimpleRNN(2), keras.layers.Dense(8)])
     x, y = rnn.marked_recall_task(10, lag=2)

@@ -15,6 +15,7 @@ compare within one run.
 """
 
 import argparse
+import functools
 import os
 import platform
 import sys
@@ -63,6 +64,12 @@ MODELS = {
 }
 
 
+@functools.cache
+def notebook_vae():
+    """Notebook 07's ``VAE`` class, from the notebook's own cells (read once)."""
+    return vae_recipe.notebook_definitions()["VAE"]
+
+
 def time_epochs(name, jit_compile, images, labels):
     """Compile model ``name`` with or without XLA; seconds of its first epoch and of a second one."""
     import keras
@@ -71,7 +78,7 @@ def time_epochs(name, jit_compile, images, labels):
     keras.utils.set_random_seed(0)
     x = images.reshape(len(images), *shape)
     if name == "vae":
-        model, targets = vae_recipe.notebook_definitions()["VAE"](20), {}
+        model, targets = notebook_vae()(20), {}
         model.compile(keras.optimizers.Adam(1e-3), jit_compile=jit_compile)
     else:
         model = build(keras)

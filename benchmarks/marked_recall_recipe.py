@@ -23,7 +23,9 @@ RESULTS = Path(__file__).resolve().parent / "marked_recall_recipe.md"
 N_SEQUENCES, N_VALIDATION = 3000, 1000
 HARD_CASES = (("LSTM", 60), ("bidirectional RNN", 60), ("GRU", 40), ("MGU", 20))
 
-BASELINE = {"epochs": 18, "batch_size": 64, "learning_rate": 3e-3}
+# As in the notebook: at most 18 epochs, and a model stops after an epoch without a training mistake
+# (the runs recorded before 2026-12-06 23:00 trained every model for all its epochs).
+BASELINE = {"epochs": 18, "batch_size": 64, "learning_rate": 3e-3, "stop_when_solved": True}
 CONFIGURATIONS = {
     "baseline": ("the notebook's budget", {}),
     "b128": ("minibatches of 128 at step size 5e-3 (half the steps)", {"batch_size": 128, "learning_rate": 5e-3}),

@@ -93,14 +93,13 @@ class StopWhenSolved(keras.callbacks.Callback):
 
 
 def fit_classifier(model, x, y, x_test, y_test, *, epochs, batch_size=128, learning_rate=1e-3, decay=False,
-                   stop_when_solved=False, jit_compile=False, validation=None, callbacks=()):
+                   stop_when_solved=False, validation=None, callbacks=()):
     """Compile ``model`` (Adam, sparse cross-entropy), train it quietly and measure it.
 
     With ``decay=True`` the learning rate falls from ``learning_rate`` to 0 along a cosine over
     the whole run, which settles the last epochs (a few tenths of a percent on MNIST). With
     ``stop_when_solved=True`` training ends early after an epoch without a training mistake
-    (``StopWhenSolved``): ``epochs`` is then the most it may take. ``jit_compile=True`` has XLA
-    compile each training step (``benchmarks/xla.py`` measures when that pays).
+    (``StopWhenSolved``): ``epochs`` is then the most it may take.
 
     Returns a dict: ``accuracy`` on ``(x_test, y_test)``, ``params``, ``seconds`` of training,
     ``epochs`` (the number trained) and ``history`` (Keras' per-epoch numbers).
@@ -112,7 +111,7 @@ def fit_classifier(model, x, y, x_test, y_test, *, epochs, batch_size=128, learn
         steps = epochs * int(np.ceil(len(x) / batch_size))
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], jit_compile=jit_compile)
+                  metrics=["accuracy"])
     start = time.perf_counter()
     callbacks = [*callbacks, StopWhenSolved()] if stop_when_solved else list(callbacks)
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, validation_data=validation,

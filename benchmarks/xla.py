@@ -77,7 +77,7 @@ def time_epochs(name, jit_compile, images, labels):
     """Compile model ``name`` with or without XLA; seconds of its first epoch and of a second one."""
     import keras
 
-    what, build, loss, batch_size, shape, options = MODELS[name]
+    _, build, loss, batch_size, shape, options = MODELS[name]
     keras.utils.set_random_seed(0)
     x = images.reshape(len(images), *shape)
     if name == "vae":

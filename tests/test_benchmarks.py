@@ -98,7 +98,7 @@ def test_xla_benchmark_trains_each_model_and_refuses_unknown_names(capsys):
         sys.path.remove(str(REPO_ROOT / "benchmarks"))
     rng = np.random.default_rng(0)
     images, labels = rng.random((32, 28, 28), dtype=np.float32), rng.integers(0, 10, 32)
-    for name in ("dense-ae", "deep-ae", "cnn", "lstm", "mgu"):
+    for name in ("dense-ae", "denoising-ae", "deep-ae", "cnn", "lstm", "mgu"):
         first, second = xla.time_epochs(name, False, images, labels)
         assert first > 0 and second > 0, name
     assert min(xla.time_epochs("dense-ae", True, images, labels)) > 0

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from helpers.config import FIGURE_KEY, notebook_paths
+from helpers.config import FIGURE_KEY, machine_description, notebook_paths
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "benchmarks" / "results.md"
@@ -107,7 +107,7 @@ def table(rows, fast_how, full_how):
     lines += [
         "",
         f"Fast mode (`COURSE_FAST=1`): {fast_how}. Full mode: {full_how}. "
-        f"Machine: {os.cpu_count()} CPU cores, {platform.system()} {platform.machine()}, "
+        f"This machine: {machine_description()}, {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}; written by `python benchmarks/run_all.py` on "
         f"{time.strftime('%Y-%m-%d')}.",
     ]
@@ -135,7 +135,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or notebook_paths()
 
-    rows, failures = [], []
+    rows, failures, full_machines = [], [], []
     for path in notebooks:
         row = {"name": f"`{path.stem}`", "fast_seconds": None, "fast_figures": [], "full_seconds": None}
         if args.fast == "run":
@@ -159,6 +159,8 @@ def main(argv=None):
             nb = nbformat.read(path, as_version=4)
             full_runs = [f for f in recorded_figures(nb) if f["label"] == "run time" and f.get("mode") == "full"]
             seconds = full_runs[-1]["value"] if full_runs else None
+            if full_runs:
+                full_machines.append(full_runs[-1].get("machine", "a machine the run did not record"))
         row.update(full_seconds=seconds, full_figures=headlines(path, nb) if seconds is not None else [])
         rows.append(row)
 
@@ -171,7 +173,8 @@ def main(argv=None):
     full_how = ("measured now, wall time of a fresh kernel running the whole notebook" if args.full == "run" else
                 "read from the committed outputs of the last full run (`make execute`): the run time the notebook "
                 "recorded in its last cell and the figures it recorded (`record_figure`); `-` where a "
-                "notebook's committed outputs record no full-mode figure (not re-executed since they are recorded)")
+                "notebook's committed outputs record no full-mode figure (not re-executed since they are recorded); "
+                f"measured on {'; '.join(dict.fromkeys(full_machines)) or 'no machine recorded'}")
     text = table(rows, fast_how, full_how)
     print(text)
     args.out.write_text(text + "\n")

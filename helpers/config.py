@@ -8,6 +8,7 @@ for CI and leaves the full run unchanged for students.
 import contextlib
 import logging
 import os
+import platform
 import random
 import sys
 import time
@@ -293,9 +294,24 @@ def record_figure(label, value, *, unit="", bar=None, higher_is_better=True):
                     "mode": mode_name()})
 
 
+def machine_description():
+    """The machine a run time was measured on, e.g. ``"2 CPU cores, AMD EPYC"``: the same code runs
+    twice as fast on one processor as on another, so a time means little without it."""
+    processor = ""
+    with contextlib.suppress(OSError):  # Linux names the processor here; elsewhere, platform does
+        for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
+            if line.startswith("model name") and ":" in line:
+                processor = " ".join(line.split(":", 1)[1].split())
+                break
+    processor = processor or platform.processor() or platform.machine()
+    return f"{os.cpu_count()} CPU cores, {processor}" if processor else f"{os.cpu_count()} CPU cores"
+
+
 def report_run_time():
-    """Show how long the notebook took, for the last cell of every notebook (and record it)."""
+    """Show how long the notebook took, and on what machine, for the last cell of every notebook
+    (and record it)."""
     seconds = elapsed_seconds()
     minutes, rest = divmod(seconds, 60)
-    _publish(f"Run time in {mode_name()} mode: {int(minutes)} min {rest:.0f} s",
-             {"label": "run time", "value": round(seconds, 1), "unit": "s", "mode": mode_name()})
+    machine = machine_description()
+    _publish(f"Run time in {mode_name()} mode: {int(minutes)} min {rest:.0f} s ({machine})",
+             {"label": "run time", "value": round(seconds, 1), "unit": "s", "mode": mode_name(), "machine": machine})

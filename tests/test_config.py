@@ -170,7 +170,13 @@ def test_setup_makes_unseeded_keras_random_reproducible(restore_rcparams, capsys
 def test_report_run_time_prints_minutes(capsys):
     config.report_run_time()
     out = capsys.readouterr().out
-    assert re.search(rf"Run time in {config.mode_name()} mode: \d+ min \d+ s", out), out
+    assert re.search(rf"Run time in {config.mode_name()} mode: \d+ min \d+ s \(\d+ CPU cores", out), out
+
+
+def test_machine_description_names_cores_and_processor(monkeypatch):
+    assert config.machine_description().startswith(f"{os.cpu_count()} CPU cores")
+    monkeypatch.setattr(config.Path, "read_text", lambda self, **kwargs: "model name\t: Example  CPU 9000\n")
+    assert config.machine_description() == f"{os.cpu_count()} CPU cores, Example CPU 9000"
 
 
 # helpers before TensorFlow ------------------------------------------------------------------------

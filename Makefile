@@ -32,7 +32,7 @@ lab: $(STAMP)  ## open the course in JupyterLab
 test: $(STAMP)  ## unit tests and every notebook through nbval, in fast mode unless COURSE_FAST is set (MNIST: COURSE_DATA_DIR, data/ or Keras' cache, else downloaded once)
 	COURSE_FAST=$${COURSE_FAST-1} $(BIN)/python -m pytest
 
-test-full: $(STAMP)  ## the same in full mode: every notebook as a student runs it (about an hour on 2 cores)
+test-full: $(STAMP)  ## the same in full mode: every notebook as a student runs it (25 to 55 minutes on 2 cores, depending on the processor)
 	COURSE_FAST= $(BIN)/python -m pytest
 
 # The notebooks (and the helpers' unit tests) in a second environment, .venv-colab: Python 3.13 with

@@ -2,7 +2,7 @@
 
     python benchmarks/run_all.py                      # fast mode measured now; full mode read from the
                                                       # committed outputs (which come from real full runs)
-    python benchmarks/run_all.py --full run           # also run full mode now (about an hour on 2 cores)
+    python benchmarks/run_all.py --full run           # also run full mode now (25 to 55 minutes on 2 cores)
     python benchmarks/run_all.py --fast skip          # only read the committed outputs (seconds)
     python benchmarks/run_all.py --fast browser       # fast-mode times from the last browser run, Run All in
                                                       # JupyterLab as a student does (make test-browser)

@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from helpers.config import machine_description
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "benchmarks" / "onednn.md"
 SETTINGS = {
@@ -97,7 +99,7 @@ def main(argv=None):
         spread = max(max(r[name]["loss"] for r in results) - min(r[name]["loss"] for r in results) for name in MODELS)
         lines.append(f"| {setting} | " + " | ".join(cells) + f" | {spread:.1e} |")
     lines += ["", f"Fastest of {args.repeats} runs per setting, each in a fresh process, 2 epochs on 10,000 MNIST "
-              f"digits; {os.cpu_count()} CPU cores, {platform.system()} {platform.machine()}, TensorFlow "
+              f"digits; {machine_description()}, {platform.system()} {platform.machine()}, TensorFlow "
               f"{tensorflow_version()}; written by `python benchmarks/onednn.py` on {time.strftime('%Y-%m-%d')}."]
     text = "\n".join(lines)
     print(text)

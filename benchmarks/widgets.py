@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from helpers.config import notebook_paths
+from helpers.config import machine_description, notebook_paths
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "benchmarks" / "widgets.md"
@@ -114,7 +114,7 @@ def main(argv=None):
                          f"{slowest['seconds']:.2f} s ({slowest['value']}) | {under} of {len(timed)}{note} |")
         print(f"{path.name}: {len(rows)} updates timed", file=sys.stderr, flush=True)
     lines += ["", f"Seconds from a control's new value to the widget's new picture, in the kernel (fast mode, first "
-                  f"visit of each state; the browser adds the image's transfer). Machine: {os.cpu_count()} CPU cores, "
+                  f"visit of each state; the browser adds the image's transfer). Machine: {machine_description()}, "
                   f"{platform.system()} {platform.machine()}, Python {platform.python_version()}; written by "
                   f"`python benchmarks/widgets.py` on {time.strftime('%Y-%m-%d')}."]
     text = "\n".join(lines)

@@ -16,13 +16,13 @@ shared machine are noisy: compare within one run.
 
 import argparse
 import functools
-import os
 import platform
 import sys
 import time
 from pathlib import Path
 
 from helpers import cnn, data, setup
+from helpers.config import machine_description
 
 import deep_autoencoder_search  # benchmarks/, next to this script
 import rnn_mnist_recipe
@@ -133,7 +133,7 @@ def main(argv=None):
     import tensorflow as tf
 
     lines += ["", f"Fastest of {args.rounds} round(s) per setting, one epoch on {N_IMAGES:,} MNIST images; "
-              f"{os.cpu_count()} CPU cores, {platform.system()} {platform.machine()}, TensorFlow {tf.__version__}; "
+              f"{machine_description()}, {platform.system()} {platform.machine()}, TensorFlow {tf.__version__}; "
               f"written by `python benchmarks/xla.py` on {time.strftime('%Y-%m-%d')}."]
     args.out.write_text("\n".join(lines) + "\n")
     print(lines[-1])

@@ -200,8 +200,14 @@ def device_line():
             name = gpus[0].name
         more = f" (and {len(gpus) - 1} more)" if len(gpus) > 1 else ""
         return f"Device: GPU {name}{more}"
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = usable_cores()
     return f"Device: CPU, {cores} core{'s' if cores != 1 else ''} (TensorFlow sees no GPU)"
+
+
+def usable_cores():
+    """The CPU cores this process may run on (fewer than the machine has when a container or a
+    JupyterHub pins it to some)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def set_plot_style():
@@ -304,7 +310,9 @@ def machine_description():
                 processor = " ".join(line.split(":", 1)[1].split())
                 break
     processor = processor or platform.processor() or platform.machine()
-    return f"{os.cpu_count()} CPU cores, {processor}" if processor else f"{os.cpu_count()} CPU cores"
+    n = usable_cores()
+    cores = f"{n} CPU core{'s' if n != 1 else ''}"
+    return f"{cores}, {processor}" if processor else cores
 
 
 def report_run_time():

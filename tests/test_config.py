@@ -174,9 +174,9 @@ def test_report_run_time_prints_minutes(capsys):
 
 
 def test_machine_description_names_cores_and_processor(monkeypatch):
-    assert config.machine_description().startswith(f"{os.cpu_count()} CPU cores")
+    assert config.machine_description().startswith(f"{config.usable_cores()} CPU cores")
     monkeypatch.setattr(config.Path, "read_text", lambda self, **kwargs: "model name\t: Example  CPU 9000\n")
-    assert config.machine_description() == f"{os.cpu_count()} CPU cores, Example CPU 9000"
+    assert config.machine_description() == f"{config.usable_cores()} CPU cores, Example CPU 9000"
 
 
 # helpers before TensorFlow ------------------------------------------------------------------------

@@ -300,12 +300,13 @@ def record_figure(label, value, *, unit="", bar=None, higher_is_better=True):
                     "mode": mode_name()})
 
 
-def machine_description():
+def machine_description(cpuinfo=Path("/proc/cpuinfo")):
     """The machine a run time was measured on, e.g. ``"2 CPU cores, AMD EPYC"``: the same code runs
-    twice as fast on one processor as on another, so a time means little without it."""
+    twice as fast on one processor as on another, so a time means little without it. ``cpuinfo`` is
+    where Linux names the processor; elsewhere ``platform`` does."""
     processor = ""
-    with contextlib.suppress(OSError):  # Linux names the processor here; elsewhere, platform does
-        for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
+    with contextlib.suppress(OSError):
+        for line in Path(cpuinfo).read_text(errors="replace").splitlines():
             if line.startswith("model name") and ":" in line:
                 processor = " ".join(line.split(":", 1)[1].split())
                 break

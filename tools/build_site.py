@@ -28,7 +28,7 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 import build_student
-from common import REPO_ROOT, ToolError, claim_fresh_output_folder, run_tool
+from common import REPO_ROOT, ToolError, check_output_folder, claim_fresh_output_folder, run_tool
 
 TOOL = "build_site"
 FRAGMENT_SAFE = "!$&'()*+,;=:@/?.-_~"  # kept as they are in a link's #fragment; the rest is %-encoded
@@ -238,7 +238,8 @@ def build(notebooks, out_dir):
     ``out_dir`` is new, empty, or an earlier site (whose files are replaced); any other folder is
     refused (``common.OutputFolderError``) before anything is written.
     """
-    widget_assets()  # before anything is written
+    check_output_folder(out_dir, TOOL)  # a folder it must not touch is refused first,
+    widget_assets()  # then missing packages, both before anything is written
     out_dir = claim_fresh_output_folder(out_dir, TOOL)
     notebooks = [Path(p) for p in notebooks]
     html_exporter = exporter(copy_mathjax(out_dir), copy_widget_assets(out_dir))

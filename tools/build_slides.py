@@ -20,7 +20,7 @@ from nbconvert import SlidesExporter
 from traitlets.config import Config
 
 import build_site
-from common import REPO_ROOT, ToolError, claim_fresh_output_folder, run_tool
+from common import REPO_ROOT, ToolError, check_output_folder, claim_fresh_output_folder, run_tool
 
 TOOL = "build_slides"
 REVEAL_DIR = "reveal.js"
@@ -58,18 +58,21 @@ def slide_page_name(path):
 
 def build(notebooks, out_dir):
     """Write every notebook's slides into ``out_dir``; return the paths written."""
+    # Refused before anything is written: a folder it must not touch, notebooks without slides, missing packages
+    check_output_folder(out_dir, TOOL)
+    notebooks = {Path(path): nbformat.read(path, as_version=4) for path in notebooks}
+    for path, nb in notebooks.items():
+        if not any(cell.metadata.get("slideshow") for cell in nb.cells):
+            raise ToolError(f"{path.name} has no slide metadata: run python tools/tag_slides.py {path}")
     reveal, jquery = reveal_assets()
-    build_site.widget_assets()  # before anything is written
+    build_site.widget_assets()
     out_dir = claim_fresh_output_folder(out_dir, TOOL)
     shutil.copytree(reveal / "dist", out_dir / REVEAL_DIR / "dist", ignore=shutil.ignore_patterns("*.map"))
     shutil.copytree(reveal / "plugin", out_dir / REVEAL_DIR / "plugin", ignore=shutil.ignore_patterns("*.map"))
     slides = exporter(build_site.copy_mathjax(out_dir), build_site.copy_widget_assets(out_dir))
     (out_dir / JQUERY).write_bytes(jquery.read_bytes())
     written = []
-    for path in map(Path, notebooks):
-        nb = nbformat.read(path, as_version=4)
-        if not any(cell.metadata.get("slideshow") for cell in nb.cells):
-            raise ToolError(f"{path.name} has no slide metadata: run python tools/tag_slides.py {path}")
+    for path, nb in notebooks.items():
         resources = {"output_files_dir": f"{path.stem}_files", "unique_key": path.stem,
                      "metadata": {"name": path.stem}}
         body, resources = slides.from_notebook_node(nb, resources=resources)

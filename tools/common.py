@@ -57,12 +57,10 @@ def write_marker(folder, tool, **extra):
                                        encoding="utf-8")
 
 
-def claim_output_folder(folder, tool):
-    """Make sure ``tool`` may write into ``folder``; create it (with the marker) if needed.
-
-    Returns the folder's resolved path and the marker found there before (None for a new or
-    empty folder). Raises ``OutputFolderError`` for a folder the tool did not make.
-    """
+def check_output_folder(folder, tool):
+    """Refuse, without writing anything, a folder ``tool`` must not write into: the course's
+    notebooks, the repository or a folder above it, a file, or a folder holding files that another
+    tool or nobody's tool wrote (``OutputFolderError``). Returns the folder's resolved path."""
     folder = Path(folder).expanduser().resolve()
     notebooks = NOTEBOOK_DIR.resolve()
     if _is_within(folder, notebooks):
@@ -75,19 +73,29 @@ def claim_output_folder(folder, tool):
     if folder.exists() and not folder.is_dir():
         raise OutputFolderError(f"{folder} is a file, not a folder: choose a folder that does not exist yet.")
     if not folder.exists():
-        folder.mkdir(parents=True)
-        write_marker(folder, tool)
-        return folder, None
+        return folder
     marker = read_marker(folder)
-    if marker is None:
-        if any(folder.iterdir()):
-            raise OutputFolderError(f"{folder} already holds files that {tool} did not write (it has no {MARKER}); "
-                                    "nothing was changed. Choose a new or empty folder.")
-        write_marker(folder, tool)
-        return folder, None
-    if marker.get("tool") != tool:
+    if marker is None and any(folder.iterdir()):
+        raise OutputFolderError(f"{folder} already holds files that {tool} did not write (it has no {MARKER}); "
+                                "nothing was changed. Choose a new or empty folder.")
+    if marker is not None and marker.get("tool") != tool:
         raise OutputFolderError(f"{folder} was written by {marker.get('tool')!r}, not by {tool}; nothing was "
                                 "changed. Choose another folder.")
+    return folder
+
+
+def claim_output_folder(folder, tool):
+    """Make sure ``tool`` may write into ``folder`` (``check_output_folder``); create it (with the
+    marker) if needed.
+
+    Returns the folder's resolved path and the marker found there before (None for a new or
+    empty folder).
+    """
+    folder = check_output_folder(folder, tool)
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = read_marker(folder)
+    if marker is None:
+        write_marker(folder, tool)
     return folder, marker
 
 

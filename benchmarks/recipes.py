@@ -7,8 +7,29 @@ the user run all of them or some, and prints one table row per run, appending th
 """
 
 import argparse
+import contextlib
+import io
 import platform
 import time
+
+import nbformat
+
+from helpers import config
+
+
+def notebook_definitions(number, starts):
+    """Run a notebook's import cell and its code cells that contain the texts in ``starts`` (one
+    cell per text, in that order); return their namespace. ``number`` is the notebook's two-digit
+    prefix, e.g. "07". What the cells print (tables, figures) is swallowed; their errors are not."""
+    path = next(p for p in config.notebook_paths() if p.name.startswith(f"{number}_"))
+    cells = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    imports = next(source for source in cells if source.startswith("from helpers import"))
+    chosen = [next(source for source in cells if start in source) for start in starts]
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for source in [imports, *chosen]:
+            exec(compile(source, str(path), "exec"), namespace)
+    return namespace
 
 
 def command_line(doc, configurations):

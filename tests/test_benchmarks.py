@@ -32,6 +32,57 @@ def test_vae_recipe_runs_notebook_07s_own_model_and_training():
     assert done.returncode == 0 and done.stdout.strip().endswith("found"), done.stderr[-2000:]
 
 
+MLP_RECIPE_CHECK = """
+import sys
+import numpy as np
+sys.path.insert(0, "benchmarks")
+import mlp_recipe, recipes
+nb = recipes.notebook_definitions("01", mlp_recipe.DEFINITIONS)
+assert {"init_params", "gradient_descent", "cross_entropy_cost", "predict_classes"} <= set(nb), sorted(nb)
+for _, changes in mlp_recipe.CONFIGURATIONS.values():
+    assert set(changes) <= set(mlp_recipe.BASELINE), changes
+rng = np.random.default_rng(0)
+x, y = 0.1 * rng.random((300, 784), dtype=np.float32), np.arange(300) % 10
+for image, label in zip(x, y):
+    image[50 * label:50 * label + 50] = 1.0  # a bright band of pixels per class: learnable in two epochs
+settings = {**mlp_recipe.BASELINE, "epochs": 2, "hidden": 16, "batch_size": 10}
+final, best, best_epoch, seconds = mlp_recipe.run(settings, nb, x[:200], y[:200], x[200:], y[200:])
+assert 0.5 < final <= best <= 1.0 and best_epoch in (1, 2) and seconds > 0, (final, best, best_epoch)
+print("found")
+"""
+
+CNN_RECIPE_CHECK = """
+import sys
+import numpy as np
+sys.path.insert(0, "benchmarks")
+import cnn_recipe, recipes
+from helpers import cnn
+layers = recipes.notebook_definitions("05", ("mnist_layers = cnn.pattern(",))["mnist_layers"]
+assert cnn.to_keras((28, 28, 1), layers).count_params() == 218_490  # the count notebook 05 prints
+for _, changes in cnn_recipe.CONFIGURATIONS.values():
+    assert set(changes) <= set(cnn_recipe.BASELINE), changes
+rng = np.random.default_rng(0)
+x, y = rng.random((48, 28, 28, 1), dtype=np.float32), rng.integers(0, 10, 48)
+for shift in (0, 2):
+    curve, seconds = cnn_recipe.run({**cnn_recipe.BASELINE, "epochs": 2, "shift": shift}, layers, x[:32], y[:32],
+                                    x[32:], y[32:])
+    assert len(curve) == 2 and all(0.0 <= a <= 1.0 for a in curve) and seconds > 0, curve
+print("found")
+"""
+
+
+def test_mlp_recipe_trains_notebook_01s_own_network():
+    done = subprocess.run([sys.executable, "-c", MLP_RECIPE_CHECK], cwd=REPO_ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and done.stdout.strip().endswith("found"), done.stderr[-2000:]
+
+
+def test_cnn_recipe_trains_notebook_05s_layers_with_and_without_shifts():
+    done = subprocess.run([sys.executable, "-c", CNN_RECIPE_CHECK], cwd=REPO_ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and done.stdout.strip().endswith("found"), done.stderr[-2000:]
+
+
 def test_rnn_mnist_recipe_trains_notebook_06s_classifiers():
     sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
     try:

@@ -62,7 +62,8 @@ class ResultsTable:
 
     def __init__(self, path, data, columns):
         self.path = path
-        lines = [f"\n## {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, {data}\n",
+        machine = f"{config.machine_description()}, {platform.machine()}"  # the times mean little without it
+        lines = [f"\n## {time.strftime('%Y-%m-%d %H:%M')}, {machine}, {data}\n",
                  "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         self._write("\n".join(lines))
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from helpers import config
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 VAE_RECIPE_CHECK = """
@@ -138,6 +140,7 @@ def test_recipe_benchmarks_choose_configurations_and_append_their_table(tmp_path
     table.row("short", "3.86")
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "# earlier runs" and lines[2].startswith("## ") and lines[2].endswith("10 validation images")
+    assert config.machine_description() in lines[2]  # the processor that measured the times
     assert lines[-3:] == ["| configuration | error |", "|---|---|", "| short | 3.86 |"]
 
 

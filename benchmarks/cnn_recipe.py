@@ -5,7 +5,7 @@
     python benchmarks/cnn_recipe.py --list        # what each configuration changes
 
 Each configuration trains the notebook's CNN (its layers come from the notebook's own cell, so the
-two cannot drift apart; Adam with a step size decaying along a cosine to zero, as in the notebook)
+two cannot drift apart; ``helpers.cnn.fit_classifier``, as in the notebook)
 on the first 55,000 training images and measures its accuracy on the last 5,000, the notebook's own
 validation split. The test images are not loaded. One table row per configuration, with its
 training time, goes to stdout and is appended to benchmarks/cnn_recipe.md under a heading for the run.
@@ -34,23 +34,17 @@ CONFIGURATIONS = {
 
 
 def run(settings, layers, x_train, y_train, x_val, y_val):
-    """Train one configuration; (validation accuracy after each epoch, seconds)."""
+    """Train one configuration (``helpers.cnn.fit_classifier``, as the notebook); (validation accuracy
+    after each epoch, seconds)."""
     import keras
 
     keras.utils.set_random_seed(0)
     model = cnn.to_keras((28, 28, 1), layers)
-    if settings["shift"]:  # active in training only: shifted copies of the digits, never of the validation ones
-        fraction = settings["shift"] / 28
-        model = keras.Sequential([keras.Input((28, 28, 1)),
-                                  keras.layers.RandomTranslation(fraction, fraction, fill_mode="constant"), model])
-    steps = settings["epochs"] * -(-len(x_train) // settings["batch_size"])
-    learning_rate = keras.optimizers.schedules.CosineDecay(settings["learning_rate"], decay_steps=steps)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), metrics=["accuracy"],
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     start = time.perf_counter()
-    history = model.fit(x_train, y_train, epochs=settings["epochs"], batch_size=settings["batch_size"], verbose=0,
-                        validation_data=(x_val, y_val))
-    return history.history["val_accuracy"], time.perf_counter() - start
+    history = cnn.fit_classifier(model, x_train, y_train, epochs=settings["epochs"], validation=(x_val, y_val),
+                                 shift=settings["shift"], batch_size=settings["batch_size"],
+                                 learning_rate=settings["learning_rate"])
+    return history["val_accuracy"], time.perf_counter() - start
 
 
 def main(argv=None):

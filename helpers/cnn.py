@@ -424,6 +424,31 @@ def to_keras(input_shape, layers, name=None):
     return keras.Sequential(model_layers, name=name)
 
 
+def fit_classifier(model, x, y, *, epochs, validation, shift=0, batch_size=128, learning_rate=2e-3, callbacks=()):
+    """Train ``model`` (images (n, h, w, d) -> class logits) on ``x``, ``y`` (integer labels) with
+    Adam on the sparse cross-entropy, the step size falling from ``learning_rate`` to 0 along a
+    cosine over the run. With ``shift`` > 0 every training batch is first moved by a random amount
+    of up to ``shift`` pixels in each direction (``keras.layers.RandomTranslation``, fractions of a
+    pixel included; active in training only), so ``model`` itself is trained and later classifies
+    images as they are. ``validation`` is ``(x_val, y_val)``. Returns Keras' history (a dict)."""
+    import keras
+
+    height, width = x.shape[1:3]
+    if isinstance(shift, bool) or not isinstance(shift, (int, np.integer)) or not 0 <= shift < min(height, width):
+        raise ValueError(f"shift must be a whole number of pixels from 0 to {min(height, width) - 1}, got {shift!r}.")
+    trained = model
+    if shift:
+        moves = keras.layers.RandomTranslation(shift / height, shift / width, fill_mode="constant")
+        trained = keras.Sequential([keras.Input(x.shape[1:]), moves, model])
+    steps = epochs * -(-len(x) // batch_size)
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
+    trained.compile(optimizer=keras.optimizers.Adam(schedule), metrics=["accuracy"],
+                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = trained.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, validation_data=validation,
+                          callbacks=list(callbacks))
+    return history.history
+
+
 # Convolution and pooling in NumPy -------------------------------------------------------------
 
 

@@ -593,3 +593,24 @@ def test_check_max_pool_backward_passes_the_reference_and_hints_at_mistakes(caps
                  lambda x, f, s, dout: "text", lambda x, f, s, dout: np.zeros_like(x)):
         out = assert_hint(cnn.check_max_pool_backward(junk), capsys)
         assert "unravel" not in out and "argmax" not in out
+
+
+def test_fit_classifier_trains_the_model_itself_with_or_without_shifts():
+    rng = np.random.default_rng(0)
+    x, y = rng.random((40, 8, 8, 1), dtype=np.float32), np.arange(40) % 2
+    x[y == 1, 2:6, 2:6] += 2.0  # a bright square marks class 1
+    for shift in (0, 2):
+        keras.utils.set_random_seed(0)
+        model = cnn.to_keras((8, 8, 1), cnn.parse_layers("conv 4 f=3 p=1; relu; fc 2"))
+        before = [w.copy() for w in model.get_weights()]
+        history = cnn.fit_classifier(model, x, y, epochs=3, validation=(x, y), shift=shift, batch_size=8)
+        assert len(history["val_accuracy"]) == 3 and len(history["loss"]) == 3
+        assert all(not np.allclose(a, b) for a, b in zip(before, model.get_weights())), shift  # model itself trained
+        assert model.output_shape == (None, 2)  # no shifting layer added to the model
+
+
+@pytest.mark.parametrize("shift", [-1, 8, 1.5, True])
+def test_fit_classifier_refuses_a_shift_that_is_not_a_whole_number_of_pixels_inside_the_image(shift):
+    x, y = np.zeros((4, 8, 8, 1), np.float32), np.zeros(4, int)
+    with pytest.raises(ValueError, match="shift must be a whole number of pixels from 0 to 7"):
+        cnn.fit_classifier(cnn.to_keras((8, 8, 1), [cnn.fc(2)]), x, y, epochs=1, validation=(x, y), shift=shift)
